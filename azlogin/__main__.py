@@ -1,0 +1,114 @@
+"""Entry point: ``main(argv) -> int`` is the one place errors become messages and exit codes."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, TextIO
+
+from .errors import AzloginError, ExitStatus
+from .redact import SECRETS, log
+
+if TYPE_CHECKING:
+    from .app import AssertionProvider
+    from .models import Profile
+    from .sts import StsApi
+    from .ui import UI
+
+
+def _configure_logging(debug: bool, stderr: TextIO) -> None:
+    # Only azlogin's own logger: botocore's debug log would print the assertion and keys.
+    for handler in list(log.handlers):
+        log.removeHandler(handler)
+    if debug:
+        handler = logging.StreamHandler(stderr)
+        handler.setFormatter(logging.Formatter("debug: %(message)s"))
+        handler.addFilter(SECRETS)
+        log.addHandler(handler)
+        log.setLevel(logging.DEBUG)
+    else:
+        log.setLevel(logging.WARNING)
+    log.propagate = False
+
+
+def _make_ui(no_prompt: bool, env: Mapping[str, str], stdin: TextIO, stderr: TextIO) -> UI:
+    from .ui import EnvAnswers, NonInteractiveUI, TerminalUI
+
+    interactive = not no_prompt and stdin.isatty()
+    inner = TerminalUI(stderr) if interactive else NonInteractiveUI(stderr)
+    SECRETS.add(
+        *(env.get(k) for k in ("AZURE_DEFAULT_PASSWORD", "AZLOGIN_MFA_CODE", "AZLOGIN_TOTP_SECRET"))
+    )
+    return EnvAnswers(inner, env)
+
+
+def _run(argv: Sequence[str], env: Mapping[str, str], stdin: TextIO, stderr: TextIO) -> int:
+    from . import cli
+
+    invocation = cli.parse(argv, env)
+    _configure_logging(invocation.debug, stderr)
+    if invocation.command == "sandbox":
+        from .sandbox.cli import main as sandbox_main
+
+        return sandbox_main(list(invocation.rest))
+    assert invocation.login is not None
+    from .app import World, login
+
+    def provider() -> AssertionProvider:
+        from .browser import BrowserSignIn
+
+        return BrowserSignIn(env)
+
+    def sts_api(profile: Profile) -> StsApi:
+        from . import awsfiles, profiles, sts
+
+        sections = awsfiles.read_sections(awsfiles.config_path(env))
+        known = profiles.find_section(sections, profile.name) is not None
+        return sts.client(profile.region, profile.name if known else None)  # type: ignore[return-value]
+
+    world = World(
+        env=env,
+        ui=_make_ui(invocation.no_prompt, env, stdin, stderr),
+        provider=provider,
+        sts_api=sts_api,
+    )
+    return login(invocation.login, world)
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    stdin: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    env = os.environ if env is None else env
+    stdin = stdin or sys.stdin
+    stderr = stderr or sys.stderr
+    debug = "--debug" in argv
+    try:
+        return _run(argv, env, stdin, stderr)
+    except AzloginError as exc:
+        if debug:
+            import traceback
+
+            stderr.write(SECRETS.scrub("".join(traceback.format_exception(exc))))
+        stderr.write(f"azlogin: error: {SECRETS.scrub(exc.message)}\n")
+        if exc.hint:
+            stderr.write(f"hint: {SECRETS.scrub(exc.hint)}\n")
+        return int(exc.status)
+    except KeyboardInterrupt:
+        stderr.write("azlogin: interrupted; no file was changed.\n")
+        return int(ExitStatus.INTERRUPTED)
+    except SystemExit as exc:  # argparse: --help, --version, usage errors
+        return exc.code if isinstance(exc.code, int) else int(ExitStatus.USAGE)
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

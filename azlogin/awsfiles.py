@@ -1,0 +1,163 @@
+"""The AWS config and credentials files on disk: where they are, reading, safe edits.
+
+Edits are section-only (see :mod:`inifile`), atomic (temp file in the same directory,
+fsync, rename), made through symlinks to their target, mode 0600, and serialised across
+processes by a lock file beside the target.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+from . import inifile
+from .errors import ConfigError, FileWriteError
+
+LOCK_TIMEOUT_SECONDS = 30.0
+LOCK_NOTICE_SECONDS = 1.0
+
+
+def config_path(env: Mapping[str, str]) -> Path:
+    return Path(env.get("AWS_CONFIG_FILE") or "~/.aws/config").expanduser()
+
+
+def credentials_path(env: Mapping[str, str]) -> Path:
+    return Path(env.get("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials").expanduser()
+
+
+def config_section(profile: str) -> str:
+    return "default" if profile == "default" else f"profile {profile}"
+
+
+def display(path: Path) -> str:
+    """A path as the user would write it (~ for the home directory)."""
+    home = str(Path.home())
+    text = str(path)
+    return "~" + text[len(home) :] if text == home or text.startswith(home + os.sep) else text
+
+
+def read_text(path: Path) -> str:
+    """The file's text ('' when missing), line endings untouched."""
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return ""
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"{display(path)} is not UTF-8 text.", "Check the file for binary junk."
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"Cannot read {display(path)}: {exc.strerror}.") from None
+
+
+def read_sections(path: Path) -> dict[str, dict[str, str]]:
+    text = read_text(path)
+    try:
+        return inifile.sections(text)
+    except inifile.IniSyntaxError as exc:
+        raise ConfigError(
+            f"{display(path)} line {exc.line_number}: {exc.reason}.",
+            "Fix that line; azlogin changes nothing in a file it cannot parse.",
+        ) from None
+
+
+def resolve_target(path: Path) -> Path:
+    """Follow symlinks so the rename replaces the file, not the link."""
+    return Path(os.path.realpath(path))
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` all at once, 0600, or leave it untouched."""
+    target = resolve_target(path)
+    directory = target.parent
+    if not directory.exists():
+        directory.mkdir(parents=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable
+        dir_fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+@contextlib.contextmanager
+def locked(
+    path: Path,
+    timeout: float = LOCK_TIMEOUT_SECONDS,
+    notify: Callable[[str], None] | None = None,
+) -> Iterator[None]:
+    """Hold the cross-process lock for ``path`` (a ``.lock`` file beside its target)."""
+    from filelock import FileLock, Timeout
+
+    target = resolve_target(path)
+    if not target.parent.exists():
+        target.parent.mkdir(parents=True, mode=0o700)
+    lock = FileLock(str(target) + ".lock", mode=0o600)
+    try:
+        lock.acquire(timeout=min(LOCK_NOTICE_SECONDS, timeout))
+    except Timeout:
+        if notify:
+            notify(f"Waiting for another azlogin to finish with {display(path)}…")
+        try:
+            lock.acquire(timeout=max(0.0, timeout - LOCK_NOTICE_SECONDS))
+        except Timeout:
+            raise FileWriteError(
+                f"{display(path)} stayed locked for {timeout:.0f} s by another process.",
+                f"If no other azlogin is running, delete {display(Path(lock.lock_file))}.",
+            ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def update_section(
+    path: Path,
+    section: str,
+    values: Mapping[str, str | None],
+    *,
+    lock_timeout: float = LOCK_TIMEOUT_SECONDS,
+    notify: Callable[[str], None] | None = None,
+) -> None:
+    """Set (or with None, remove) keys of one section, keeping every other byte."""
+    with locked(path, lock_timeout, notify):
+        text = read_text(path)
+        try:
+            new_text = inifile.set_keys(text, section, values)
+        except inifile.IniSyntaxError as exc:
+            raise ConfigError(
+                f"{display(path)} line {exc.line_number}: {exc.reason}.",
+                "Fix that line; azlogin changes nothing in a file it cannot parse.",
+            ) from None
+        if new_text == text and path.exists():
+            _tighten_mode(path)
+            return
+        try:
+            atomic_write(path, new_text)
+        except OSError as exc:
+            raise FileWriteError(
+                f"Cannot write {display(path)}: {exc.strerror or exc}.",
+                "Check free disk space and the permissions of the directory; "
+                "the file was left as it was.",
+            ) from None
+
+
+def _tighten_mode(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.chmod(resolve_target(path), 0o600)

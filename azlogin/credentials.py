@@ -1,0 +1,58 @@
+"""The profile's section of ~/.aws/credentials: when it expires, and writing new keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from . import awsfiles
+from .models import Credentials
+
+# aws-azure-login's rule: refresh when fewer than 11 minutes remain.
+REFRESH_MARGIN = timedelta(minutes=11)
+KEYS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_expiration")
+
+
+def format_time(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(text: str) -> datetime | None:
+    value = text.strip().replace("Z", "+00:00")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def expiry(path: Path, profile: str) -> datetime | None:
+    """``aws_expiration`` of the profile's complete credentials, if any."""
+    section = awsfiles.read_sections(path).get(profile)
+    if not section or not all(section.get(k) for k in KEYS[:2]):
+        return None
+    return parse_time(section.get("aws_expiration", ""))
+
+
+def still_valid(expires: datetime | None, now: datetime) -> bool:
+    return expires is not None and expires - now > REFRESH_MARGIN
+
+
+def write(
+    path: Path,
+    profile: str,
+    credentials: Credentials,
+    notify: Callable[[str], None] | None = None,
+) -> None:
+    awsfiles.update_section(
+        path,
+        profile,
+        {
+            "aws_access_key_id": credentials.access_key_id,
+            "aws_secret_access_key": credentials.secret_access_key,
+            "aws_session_token": credentials.session_token,
+            "aws_expiration": format_time(credentials.expiration),
+        },
+        notify=notify,
+    )

@@ -1,0 +1,178 @@
+"""Pure INI handling for the AWS files: parse into lines, read sections, edit one section.
+
+The grammar is botocore's (``configparser.RawConfigParser``): ``[section]`` headers,
+``key = value`` or ``key: value``, full-line ``#``/``;`` comments, no inline comments
+(``saml#2`` is a whole value), indented continuation lines (``services`` sub-sections).
+Edits change only the named keys of one section; every other byte is kept as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+_SECTION = re.compile(r"^\s*\[(?P<name>.+)\]\s*$")
+_OPTION = re.compile(r"^(?P<key>[^=:\s][^=:]*?)\s*(?P<sep>[=:])(?P<space>\s*)(?P<value>.*?)\s*$")
+
+
+class IniSyntaxError(ValueError):
+    def __init__(self, line_number: int, reason: str) -> None:
+        super().__init__(f"line {line_number}: {reason}")
+        self.line_number = line_number
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str  # as in the file, line ending included
+    kind: str  # "section", "option", "continuation", "comment", "blank"
+    section: str | None  # normalised name of the section the line belongs to
+    key: str | None = None  # for options (lower-cased, like botocore) and their continuations
+    value: str = ""
+
+
+def normalise_section(name: str) -> str:
+    """``[ profile   dev ]`` and ``[profile dev]`` name the same profile for botocore."""
+    return " ".join(name.split())
+
+
+def _body(text: str) -> str:
+    return text.rstrip("\r\n")
+
+
+def parse(text: str) -> list[Line]:
+    """Split a file into classified lines; raise IniSyntaxError naming the first bad line."""
+    lines: list[Line] = []
+    section: str | None = None
+    key: str | None = None
+    key_indent = 0
+    seen_sections: set[str] = set()
+    seen_keys: set[str] = set()
+    for number, raw in enumerate(text.splitlines(keepends=True), start=1):
+        body = _body(raw)
+        stripped = body.strip()
+        indent = len(body) - len(body.lstrip())
+        if "\x00" in body:
+            raise IniSyntaxError(number, "contains a NUL byte (binary data?)")
+        if not stripped:
+            lines.append(Line(raw, "blank", section))
+            continue
+        if key is not None and indent > key_indent and not stripped.startswith(("#", ";")):
+            lines.append(Line(raw, "continuation", section, key, stripped))
+            continue
+        if stripped.startswith(("#", ";")):
+            lines.append(Line(raw, "comment", section))
+            continue
+        key = None
+        header = _SECTION.match(body)
+        if header:
+            section = normalise_section(header.group("name"))
+            if not section:
+                raise IniSyntaxError(number, "empty section name")
+            if section in seen_sections:
+                raise IniSyntaxError(number, f"section [{section}] appears twice")
+            seen_sections.add(section)
+            seen_keys = set()
+            lines.append(Line(raw, "section", section))
+            continue
+        option = _OPTION.match(body.strip())
+        if option is None:
+            raise IniSyntaxError(number, "neither a [section], a key = value, nor a comment")
+        if section is None:
+            raise IniSyntaxError(number, "a key before the first [section]")
+        key = option.group("key").strip().lower()
+        if key in seen_keys:
+            raise IniSyntaxError(number, f"key '{key}' appears twice in [{section}]")
+        seen_keys.add(key)
+        key_indent = indent
+        lines.append(Line(raw, "option", section, key, option.group("value")))
+    return lines
+
+
+def sections(text: str) -> dict[str, dict[str, str]]:
+    """Every section's keys and values (continuation lines joined with newlines)."""
+    result: dict[str, dict[str, str]] = {}
+    for line in parse(text):
+        if line.kind == "section" and line.section is not None:
+            result[line.section] = {}
+        elif line.kind == "option" and line.section is not None and line.key is not None:
+            result[line.section][line.key] = line.value
+        elif line.kind == "continuation" and line.section is not None and line.key is not None:
+            current = result[line.section][line.key]
+            result[line.section][line.key] = f"{current}\n{line.value}" if current else line.value
+    return result
+
+
+def _newline(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\n"
+
+
+def set_keys(text: str, section: str, values: Mapping[str, str | None]) -> str:
+    """Return ``text`` with ``values`` set in ``section`` (None deletes a key).
+
+    Existing keys keep their place, spelling and spacing around the delimiter; new keys
+    go after the section's last key; a missing section is appended at the end.
+    """
+    for key, value in values.items():
+        if value is not None and ("\n" in value or "\r" in value or value != value.strip()):
+            raise ValueError(f"value for {key!r} must be one line without outer spaces")
+    target = normalise_section(section)
+    lines = parse(text)
+    nl = _newline(text)
+    pending = {k.lower(): v for k, v in values.items()}
+    out: list[str] = []
+    in_target = False
+    last_key_index: int | None = None  # position in `out` after the target's last key line
+    skipping_key = False
+    for line in lines:
+        if line.kind == "section":
+            in_target = line.section == target
+            skipping_key = False
+            if in_target:
+                last_key_index = len(out) + 1
+        if in_target and line.kind == "continuation" and skipping_key:
+            continue  # continuation of a key we replaced or deleted
+        if in_target and line.kind == "option" and line.key in pending:
+            skipping_key = True
+            new_value = pending.pop(line.key)
+            if new_value is not None:
+                out.append(_replace_value(line.text, new_value))
+                last_key_index = len(out)
+            continue
+        if line.kind in ("option", "continuation"):
+            skipping_key = False
+            if in_target:
+                out.append(line.text)
+                last_key_index = len(out)
+                continue
+        out.append(line.text)
+    additions = [f"{k} = {v}{nl}" for k, v in pending.items() if v is not None]
+    if not additions:
+        return "".join(out)
+    if last_key_index is None:  # the section does not exist yet
+        body = "".join(out)
+        if body and not body.endswith(("\n", "\r")):
+            body += nl
+        separator = nl if body.strip() else ""
+        return f"{body}{separator}[{section}]{nl}" + "".join(additions)
+    before, after = out[:last_key_index], out[last_key_index:]
+    if before and not before[-1].endswith(("\n", "\r")):
+        before[-1] += nl
+    # An indented line after the insertion point would become a continuation of the new
+    # key (botocore's grammar); indenting the new keys as deeply keeps its meaning.
+    following = next((line for line in after if line.strip()), "")
+    indent = following[: len(following) - len(following.lstrip())]
+    if indent and not following.lstrip().startswith(("#", ";")):
+        additions = [indent + line for line in additions]
+    return "".join(before + additions + after)
+
+
+def _replace_value(raw: str, value: str) -> str:
+    body = _body(raw)
+    ending = raw[len(body) :]
+    match = _OPTION.match(body.strip())
+    assert match is not None  # parse() classified it as an option
+    indent = body[: len(body) - len(body.lstrip())]
+    key_part = body.strip()[: match.start("value")]  # key, delimiter and the spaces after it
+    return f"{indent}{key_part}{value}{ending}"

@@ -1,0 +1,80 @@
+"""Choosing the role to assume among those the assertion grants."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from .errors import ConfigError
+from .models import Role
+from .ui import UI, Option
+
+
+def label(role: Role, aliases: Mapping[str, str] | None = None) -> str:
+    """ "alias (123456789012) › team/Admin" — readable, unlike a bare ARN pair."""
+    alias = (aliases or {}).get(role.account_id)
+    account = f"{alias} ({role.account_id})" if alias else role.account_id
+    return f"{account} › {role.path_and_name}"
+
+
+def match(roles: Sequence[Role], wanted: str) -> list[Role]:
+    """A full role ARN, or a role name / path suffix, e.g. ``Admin`` or ``platform/Admin``."""
+    wanted = wanted.strip()
+    exact = [r for r in roles if r.role_arn == wanted]
+    if exact or wanted.startswith("arn:"):
+        return exact
+    return [r for r in roles if r.path_and_name == wanted or r.role_arn.endswith("/" + wanted)]
+
+
+def _listing(roles: Sequence[Role]) -> str:
+    return "; ".join(r.role_arn for r in roles)
+
+
+def choose(
+    roles: Sequence[Role],
+    ui: UI,
+    *,
+    flag: str | None,
+    default: str | None,
+    aliases: Mapping[str, str] | None = None,
+) -> Role:
+    """--role wins; one role is taken; else the picker, or the default when non-interactive."""
+    if flag:
+        found = match(roles, flag)
+        if len(found) != 1:
+            problem = "matches no role" if not found else "matches several roles"
+            raise ConfigError(
+                f"--role {flag} {problem} of the assertion.",
+                f"Roles available: {_listing(found or roles)}.",
+            )
+        return found[0]
+    if len(roles) == 1:
+        return roles[0]
+    preselected = next((r for r in roles if default and r.role_arn == default), None)
+    if default and preselected is None:
+        if not ui.interactive:
+            raise ConfigError(
+                f"The default role {default} is not among the roles you were granted.",
+                f"Roles available: {_listing(roles)}. Update azure_default_role_arn.",
+            )
+        ui.warn(f"The default role {default} is not among the roles you were granted.")
+    if not ui.interactive:
+        if preselected is not None:
+            return preselected
+        raise ConfigError(
+            "Several roles are available and no default role is configured.",
+            f"Pass --role, or set azure_default_role_arn to one of: {_listing(roles)}.",
+        )
+    ordered = sorted(roles, key=lambda r: ((aliases or {}).get(r.account_id, "~"), r.role_arn))
+    options = [Option(r.role_arn, label(r, aliases), group=_group(r, aliases)) for r in ordered]
+    chosen = ui.choose(
+        "Role to assume:",
+        options,
+        preselected.role_arn if preselected else None,
+        searchable=True,
+    )
+    return next(r for r in roles if r.role_arn == chosen)
+
+
+def _group(role: Role, aliases: Mapping[str, str] | None) -> str:
+    alias = (aliases or {}).get(role.account_id)
+    return f"{alias} ({role.account_id})" if alias else role.account_id

@@ -1,0 +1,277 @@
+"""What azlogin may ask the person, behind one small interface.
+
+The sign-in flow and the role choice talk to a :class:`UI`, never to questionary or the
+terminal directly. Implementations: :class:`TerminalUI` (questionary, rich),
+:class:`NonInteractiveUI` (raises :class:`PromptRequired` with the hint to give), and
+:class:`EnvAnswers`, which answers secrets from the environment before asking anyone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, TextIO
+
+from .errors import Interrupted, PromptRequired
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice in a list: what is returned, what is shown, and an optional group title."""
+
+    value: str
+    label: str
+    group: str = ""
+
+
+class UI(Protocol):
+    interactive: bool
+
+    def info(self, message: str) -> None: ...
+
+    def warn(self, message: str) -> None: ...
+
+    def ask_username(self, default: str | None) -> str: ...
+
+    def ask_password(self, username: str) -> str: ...
+
+    def ask_code(self, description: str) -> str: ...
+
+    def choose(
+        self,
+        question: str,
+        options: Sequence[Option],
+        default: str | None = None,
+        *,
+        searchable: bool = False,
+    ) -> str: ...
+
+    def waiting(
+        self, message: str, number: str | None = None
+    ) -> contextlib.AbstractContextManager[None]:
+        """Show a live status while azlogin waits (MFA approval); ``number`` is shown large."""
+        ...
+
+
+class TerminalUI:
+    """Prompts on the terminal with questionary; status messages on stderr with rich."""
+
+    interactive = True
+
+    def __init__(
+        self, stream: TextIO | None = None, *, pt_input: Any = None, pt_output: Any = None
+    ) -> None:
+        self.stream = stream or sys.stderr
+        # prompt_toolkit input/output: None means the terminal; tests pass a pipe.
+        self._io = {k: v for k, v in (("input", pt_input), ("output", pt_output)) if v is not None}
+
+    def _console(self) -> Any:
+        from rich.console import Console
+
+        return Console(file=self.stream, highlight=False)
+
+    def info(self, message: str) -> None:
+        print(message, file=self.stream)
+
+    def warn(self, message: str) -> None:
+        print(f"warning: {message}", file=self.stream)
+
+    def _ask(self, question: Any) -> str:
+        answer = question.unsafe_ask()
+        if answer is None:
+            raise Interrupted("Cancelled.")
+        return str(answer)
+
+    def ask_username(self, default: str | None) -> str:
+        import questionary
+
+        return self._ask(
+            questionary.text(
+                "Username:", default=default or "", validate=lambda s: bool(s.strip()), **self._io
+            )
+        ).strip()
+
+    def ask_password(self, username: str) -> str:
+        import questionary
+
+        return self._ask(questionary.password(f"Password for {username}:", **self._io))
+
+    def ask_code(self, description: str) -> str:
+        import questionary
+
+        if description:
+            self.info(description)
+        return self._ask(
+            questionary.text(
+                "Verification code:", validate=lambda s: s.strip().isdigit(), **self._io
+            )
+        ).strip()
+
+    def choose(
+        self,
+        question: str,
+        options: Sequence[Option],
+        default: str | None = None,
+        *,
+        searchable: bool = False,
+    ) -> str:
+        import questionary
+
+        choices: list[Any] = []
+        group = None
+        for option in options:
+            if option.group and option.group != group:
+                group = option.group
+                choices.append(questionary.Separator(f"── {group}"))
+            choices.append(questionary.Choice(title=option.label, value=option.value))
+        default_choice = next((c for c in choices if getattr(c, "value", None) == default), None)
+        return self._ask(
+            questionary.select(
+                question,
+                choices=choices,
+                default=default_choice,
+                use_search_filter=searchable,
+                use_jk_keys=not searchable,
+                instruction="(type to filter)" if searchable else None,
+                **self._io,
+            )
+        )
+
+    @contextlib.contextmanager
+    def waiting(self, message: str, number: str | None = None) -> Iterator[None]:
+        console = self._console()
+        if number:
+            from rich.panel import Panel
+            from rich.text import Text
+
+            big = Text(f"  {number}  ", style="bold reverse", justify="center")
+            console.print(
+                Panel(big, title="Enter this number in Microsoft Authenticator", expand=False)
+            )
+        with console.status(message):
+            yield
+
+
+class NonInteractiveUI:
+    """Used with --no-prompt or without a terminal: every question is an error with a hint."""
+
+    interactive = False
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+
+    def info(self, message: str) -> None:
+        print(message, file=self.stream)
+
+    def warn(self, message: str) -> None:
+        print(f"warning: {message}", file=self.stream)
+
+    def ask_username(self, default: str | None) -> str:
+        if default:
+            return default
+        raise PromptRequired(
+            "The sign-in page asks for a username, and none is configured.",
+            "Set azure_default_username in the profile or AZURE_DEFAULT_USERNAME.",
+        )
+
+    def ask_password(self, username: str) -> str:
+        raise PromptRequired(
+            f"The sign-in page asks for the password of {username}.",
+            "Set AZURE_DEFAULT_PASSWORD, or run without --no-prompt.",
+        )
+
+    def ask_code(self, description: str) -> str:
+        raise PromptRequired(
+            "The sign-in page asks for a verification code.",
+            "Set AZLOGIN_MFA_CODE or AZLOGIN_TOTP_SECRET, or run without --no-prompt.",
+        )
+
+    def choose(
+        self,
+        question: str,
+        options: Sequence[Option],
+        default: str | None = None,
+        *,
+        searchable: bool = False,
+    ) -> str:
+        if default is not None and any(o.value == default for o in options):
+            return default
+        listed = ", ".join(o.value for o in options)
+        raise PromptRequired(
+            f"{question} (no default; choices: {listed})",
+            "Configure a default, or run without --no-prompt.",
+        )
+
+    @contextlib.contextmanager
+    def waiting(self, message: str, number: str | None = None) -> Iterator[None]:
+        if number:
+            print(f"Enter {number} in Microsoft Authenticator. {message}", file=self.stream)
+        else:
+            print(message, file=self.stream)
+        yield
+
+
+class EnvAnswers:
+    """Answers secrets from the environment, asking the wrapped UI only for what is missing.
+
+    AZURE_DEFAULT_PASSWORD   the password (as aws-azure-login reads it)
+    AZLOGIN_MFA_CODE         a one-time verification code (used once)
+    AZLOGIN_TOTP_SECRET      a base32 TOTP secret: codes are computed when asked
+    """
+
+    def __init__(self, inner: UI, env: Mapping[str, str] | None = None) -> None:
+        self.inner = inner
+        self.interactive = inner.interactive
+        env = os.environ if env is None else env
+        self._password = _env(env, "AZURE_DEFAULT_PASSWORD")
+        self._code = _env(env, "AZLOGIN_MFA_CODE")
+        self._totp = _env(env, "AZLOGIN_TOTP_SECRET")
+        self._password_used = False
+
+    def info(self, message: str) -> None:
+        self.inner.info(message)
+
+    def warn(self, message: str) -> None:
+        self.inner.warn(message)
+
+    def ask_username(self, default: str | None) -> str:
+        return self.inner.ask_username(default)
+
+    def ask_password(self, username: str) -> str:
+        # Offered once: if the page asks again the password was wrong, so ask the person.
+        if self._password and not self._password_used:
+            self._password_used = True
+            return self._password
+        return self.inner.ask_password(username)
+
+    def ask_code(self, description: str) -> str:
+        if self._code:
+            code, self._code = self._code, None
+            return code
+        if self._totp:
+            import pyotp
+
+            return str(pyotp.TOTP(self._totp.replace(" ", "").upper()).now())
+        return self.inner.ask_code(description)
+
+    def choose(
+        self,
+        question: str,
+        options: Sequence[Option],
+        default: str | None = None,
+        *,
+        searchable: bool = False,
+    ) -> str:
+        return self.inner.choose(question, options, default, searchable=searchable)
+
+    def waiting(
+        self, message: str, number: str | None = None
+    ) -> contextlib.AbstractContextManager[None]:
+        return self.inner.waiting(message, number)
+
+
+def _env(env: Mapping[str, str], name: str) -> str | None:
+    return env.get(name) or env.get(name.lower()) or None
