@@ -10,12 +10,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from . import awsfiles, credentials, profiles, roles, saml, sts
+from . import awsfiles, credentials, profiles
 from .models import Profile, SignInOptions
 from .redact import SECRETS, log
 from .ui import UI
+
+if TYPE_CHECKING:
+    from .sts import StsApi
 
 
 class AssertionProvider(Protocol):
@@ -38,7 +41,7 @@ class World:
     env: Mapping[str, str]
     ui: UI
     provider: Callable[[], AssertionProvider]
-    sts_api: Callable[[Profile], sts.StsApi]
+    sts_api: Callable[[Profile], StsApi]
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
 
     @property
@@ -93,6 +96,13 @@ def login(request: LoginRequest, world: World) -> int:
             "use --force-refresh to sign in again."
         )
         return 0
+
+    return sign_in(request, world, profile)
+
+
+def sign_in(request: LoginRequest, world: World, profile: Profile) -> int:
+    """The slow path: browser, assertion, role, STS, files. Heavy imports start here."""
+    from . import roles, saml, sts
 
     ui = RememberingUI(world.ui)
     raw = world.provider().get_assertion(profile, ui, request.sign_in)  # type: ignore[arg-type]

@@ -22,7 +22,7 @@ from pathlib import Path
 from .awsfiles import config_section, display, read_sections
 from .errors import ConfigError
 from .models import Profile
-from .saml import default_acs_url
+from .partitions import default_acs_url
 
 DEFAULT_DURATION_HOURS = 8.0
 MIN_DURATION_HOURS = 0.25

@@ -12,12 +12,13 @@ import re
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from lxml import etree
 
 from .errors import SamlError
 from .models import Profile, Role
+from .partitions import of_url
 
 PROTOCOL_NS = "urn:oasis:names:tc:SAML:2.0:protocol"
 ASSERTION_NS = "urn:oasis:names:tc:SAML:2.0:assertion"
@@ -28,34 +29,6 @@ MAX_ASSERTION_BYTES = 512 * 1024  # real assertions are a few KB; even 100 roles
 
 _NS = {"p": PROTOCOL_NS, "a": ASSERTION_NS}
 _ARN = re.compile(r"^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+$")
-
-# Partition of an ACS host: which AWS the assertion is meant for.
-_PARTITION_HOSTS = (
-    ("amazonaws-us-gov.com", "aws-us-gov"),
-    ("amazonaws.cn", "aws-cn"),
-)
-_ACS_BY_PARTITION = {
-    "aws": "https://signin.aws.amazon.com/saml",
-    "aws-us-gov": "https://signin.amazonaws-us-gov.com/saml",
-    "aws-cn": "https://signin.amazonaws.cn/saml",
-}
-
-
-def partition_of_region(region: str | None) -> str:
-    if region and region.startswith("us-gov-"):
-        return "aws-us-gov"
-    if region and region.startswith("cn-"):
-        return "aws-cn"
-    return "aws"
-
-
-def default_acs_url(region: str | None) -> str:
-    return _ACS_BY_PARTITION[partition_of_region(region)]
-
-
-def partition_of_url(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
-    return next((p for suffix, p in _PARTITION_HOSTS if host.endswith(suffix)), "aws")
 
 
 def authn_request(profile: Profile, *, request_id: str, now: datetime) -> str:
@@ -112,7 +85,7 @@ class Assertion:
     def partition(self) -> str:
         if self.roles:
             return self.roles[0].partition
-        return partition_of_url(self.destination or "")
+        return of_url(self.destination or "")
 
     def __repr__(self) -> str:  # the raw assertion is a bearer credential: never print it
         return f"Assertion(roles={len(self.roles)}, destination={self.destination!r})"

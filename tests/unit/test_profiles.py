@@ -142,3 +142,13 @@ def test_debug_description_lists_every_setting(config: Path) -> None:
     lines = profiles.describe_sources(profiles.load_profile("dev-profile", {}, config))
     assert any(line.startswith("azure_default_role_arn = arn:aws:iam") for line in lines)
     assert any("region = eu-west-1 (config" in line for line in lines)
+
+
+def test_config_example_uses_every_key_azlogin_reads() -> None:
+    example = Path(__file__).resolve().parents[2] / "config.example.ini"
+    p = profiles.load_profile("dev-profile", {}, example)
+    assert p.app_id_uri == "https://signin.aws.amazon.com/saml#2"
+    keys = {s.config_key for s in profiles.SETTINGS}
+    text = example.read_text()
+    assert all(f"\n{key} = " in text for key in keys)
+    assert all(not source.startswith("default") for source in p.sources.values())

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from lxml import etree
 
-from azlogin import saml
+from azlogin import partitions, saml
 from azlogin.errors import SamlError
 from azlogin.models import Profile, Role
 
@@ -172,4 +172,4 @@ def test_repr_never_shows_the_assertion() -> None:
     ],
 )
 def test_default_acs_follows_the_partition(region: str | None, acs: str) -> None:
-    assert saml.default_acs_url(region) == acs
+    assert partitions.default_acs_url(region) == acs
