@@ -252,9 +252,9 @@ class EnvAnswers:
             code, self._code = self._code, None
             return code
         if self._totp:
-            import pyotp
+            from . import totp
 
-            return str(pyotp.TOTP(self._totp.replace(" ", "").upper()).now())
+            return totp.code(self._totp)
         return self.inner.ask_code(description)
 
     def choose(

@@ -27,7 +27,9 @@ def step(text: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--interactive", action="store_true", help="type the password, pick the role")
+    parser.add_argument(
+        "--interactive", action="store_true", help="type the password and pick the role yourself"
+    )
     args = parser.parse_args()
     interactive = args.interactive and sys.stdin.isatty()
 
@@ -36,7 +38,7 @@ def main() -> int:
         aws = home / ".aws"
         aws.mkdir(mode=0o700)
         config = aws / "config"
-        config.write_text(sandbox.config_snippet("sandbox", username=USER))
+        config.write_text(sandbox.config_snippet("sandbox"))  # user: alice
         step(f"Sandbox tenant running at {sandbox.base_url}; throwaway AWS config in {aws}")
         print(config.read_text())
 
@@ -48,8 +50,9 @@ def main() -> int:
             # The sandbox user's authenticator app: azlogin computes the TOTP code.
             "AZLOGIN_TOTP_SECRET": TOTP_SECRET,
         }
-        for key in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        for key in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
             env.pop(key, None)
+        env.pop("AWS_SESSION_TOKEN", None)
         command = [sys.executable, "-m", "azlogin", "--profile", "sandbox"]
         if interactive:
             print(f"Sign in as {USER} with password {PASSWORD}; then pick a role.")

@@ -90,6 +90,9 @@ class Faults:
     sts_errors: list[str] = field(default_factory=list)  # queue of STS error codes to answer next
     assertion_lifetime_seconds: int = 300  # NotOnOrAfter = now + this
     service_error: str | None = None  # an AADSTS code every sign-in ends with
+    # Show "pick an account" even when one remembered, signed-in account could complete the
+    # sign-in silently (users report sign-ins stuck there with a stale persistent profile).
+    account_picker: bool = False
 
 
 @dataclass

@@ -124,8 +124,6 @@ def test_malformed_config_is_one_line_with_hint(env: dict[str, str]) -> None:
     Path(env["AWS_CONFIG_FILE"]).write_text("[profile dev]\n<<<<<<< HEAD\n")
     code, err = run(["--profile", "dev"], env)
     assert code == ExitStatus.CONFIG
-    assert (
-        err.splitlines()[0]
-        == f"azlogin: error: {env['AWS_CONFIG_FILE']} line 2: neither a [section], a key = value, nor a comment."
-    )
+    reason = "neither a [section], a key = value, nor a comment."
+    assert err.splitlines()[0] == f"azlogin: error: {env['AWS_CONFIG_FILE']} line 2: {reason}"
     assert err.splitlines()[1].startswith("hint: ")

@@ -4,7 +4,6 @@ the browser and STS are replaced at their factory; the e2e suite repeats this fo
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -53,12 +52,12 @@ class CanaryBrowser:
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> Iterator[dict[str, str]]:
+def env(tmp_path: Path) -> dict[str, str]:
     (tmp_path / "config").write_text(
         "[profile dev]\nazure_tenant_id = 11111111-2222-3333-4444-555555555555\n"
         "azure_app_id_uri = https://signin.aws.amazon.com/saml\nazure_default_username = a@b.c\n"
     )
-    yield {
+    return {
         "AWS_CONFIG_FILE": str(tmp_path / "config"),
         "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
         "AZURE_DEFAULT_PASSWORD": PASSWORD,

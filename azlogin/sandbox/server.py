@@ -1,0 +1,267 @@
+"""``Sandbox``: the local Entra tenant and AWS endpoints on one 127.0.0.1 port.
+
+Entra's pages and background calls (``entra``), STS at ``/sts``, the ACS role chooser at
+``/saml`` and console federation at ``/federation`` (``aws_wsgi``). Tests drive it with a
+small control API; nothing here listens anywhere but the loopback address.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import threading
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map, Rule
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+from azlogin.sandbox.assertion import generate_signing_key
+from azlogin.sandbox.aws_wsgi import acs_wsgi_app, federation_wsgi_app, sts_wsgi_app
+from azlogin.sandbox.entra import Entra
+from azlogin.sandbox.entra_state import EntraState
+from azlogin.sandbox.scenario import Faults, Scenario, User, default_scenario
+from azlogin.sandbox.snippet import config_snippet, users_text
+from azlogin.sandbox.sts import StsService
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+HOST = "127.0.0.1"  # never anything else: the sandbox's users and keys are public
+MAX_BODY_BYTES = 1 << 20
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """Werkzeug logs every request line, query included, and ``/federation`` carries session
+    keys in its query; so request lines are never logged (``request_log`` has paths only)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+    def log_error(self, format: str, *args: Any) -> None:
+        super().log_error("%s", "malformed HTTP request")
+
+
+class Sandbox:
+    """A running sandbox: ``with Sandbox() as sandbox: ...`` or ``start()``/``stop()``."""
+
+    def __init__(
+        self,
+        scenario: Scenario | None = None,
+        port: int = 0,
+        *,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self._scenario = scenario if scenario is not None else default_scenario()
+        self._requested_port = port
+        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+        self._state: EntraState | None = None
+        self._entra: Entra | None = None
+        self._aws: dict[str, WSGIApplication] = {}
+        self._map = Map()
+        self._log: list[tuple[str, str]] = []
+        self._base_url = ""
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> Sandbox:
+        if self._server is not None:
+            raise RuntimeError("the sandbox is already running")
+        key = generate_signing_key()
+        server = make_server(
+            HOST, self._requested_port, self._wsgi, threaded=True, request_handler=_QuietHandler
+        )
+        self._base_url = f"http://{HOST}:{server.server_port}"
+        self._state = EntraState(self._scenario, key, self.acs_url, self._clock)
+        self._entra = Entra(self._state)
+        sts = StsService(self._scenario, key.certificate_pem, self.acs_url, self._clock)
+        self._aws = {
+            "sts": sts_wsgi_app(sts),
+            "acs": acs_wsgi_app(
+                self._scenario,
+                certificate_pem=key.certificate_pem,
+                acs_url=self.acs_url,
+                clock=self._clock,
+            ),
+            "federation": federation_wsgi_app(sts),
+        }
+        self._map = Map(
+            [
+                *self._entra.rules(),
+                Rule("/", endpoint="index", methods=["GET"]),
+                Rule("/sts", endpoint="sts", methods=["GET", "POST"]),
+                Rule("/saml", endpoint="acs", methods=["GET", "POST"]),
+                Rule("/federation", endpoint="federation", methods=["GET", "POST"]),
+            ]
+        )
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"azlogin-sandbox-{server.server_port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        self._server = self._thread = None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+
+    def __enter__(self) -> Sandbox:
+        return self.start() if self._server is None else self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- where it is -------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        if not self._base_url:
+            raise RuntimeError("the sandbox has not been started")
+        return self._base_url
+
+    @property
+    def port(self) -> int:
+        return int(self.base_url.rsplit(":", 1)[1])
+
+    @property
+    def authority_host(self) -> str:
+        """What azlogin's ``azlogin_authority_host`` takes: scheme and host, no path."""
+        return self.base_url
+
+    @property
+    def acs_url(self) -> str:
+        return f"{self.base_url}/saml"
+
+    @property
+    def sts_endpoint(self) -> str:
+        return f"{self.base_url}/sts"
+
+    @property
+    def scenario(self) -> Scenario:
+        """The live scenario: changes apply from the next request on."""
+        return self._scenario
+
+    @property
+    def certificate_pem(self) -> bytes:
+        """The IdP signing certificate (new at every start)."""
+        return self._running_state().key.certificate_pem
+
+    def config_snippet(self, profile: str = "sandbox") -> str:
+        return config_snippet(self._scenario, self.base_url, profile)
+
+    def users_text(self) -> str:
+        return users_text(self._scenario)
+
+    # -- what happened -----------------------------------------------------------------------
+
+    @property
+    def request_log(self) -> list[tuple[str, str]]:
+        """(method, path) of every request so far; never a query string or a form value."""
+        return list(self._log)
+
+    @property
+    def sign_ins(self) -> int:
+        """SAMLResponses issued so far."""
+        return sum(self._running_state().sign_ins.values())
+
+    @property
+    def sign_ins_by_user(self) -> dict[str, int]:
+        return dict(self._running_state().sign_ins)
+
+    # -- control API for tests ---------------------------------------------------------------
+
+    def approve_push(self, username: str) -> None:
+        """Approve the user's pending push/call/phone sign-in, or the next one if none is."""
+        state = self._running_state()
+        with state.lock:
+            state.phone.answer(username, "approve")
+
+    def deny_push(self, username: str) -> None:
+        state = self._running_state()
+        with state.lock:
+            state.phone.answer(username, "deny")
+
+    def push_pending(self, username: str) -> bool:
+        state = self._running_state()
+        with state.lock:
+            return state.phone.is_pending(username)
+
+    def update_user(self, username: str, **changes: Any) -> User:
+        """Change a user's fields (any tenant), e.g. ``update_user("bob@…", disabled=True)``."""
+        user = next(
+            (u for t in self._scenario.tenants if (u := t.user(username)) is not None), None
+        )
+        if user is None:
+            raise KeyError(f"no user {username!r} in the scenario")
+        self._set_fields(user, changes)
+        return user
+
+    def update_faults(self, **changes: Any) -> Faults:
+        self._set_fields(self._scenario.faults, changes)
+        return self._scenario.faults
+
+    def reset(self) -> None:
+        """Forget flows, sessions, pushes, lockouts, counters and the request log."""
+        self._running_state().reset()
+        self._log.clear()
+
+    def _set_fields(self, target: Any, changes: dict[str, Any]) -> None:
+        names = {f.name for f in dataclasses.fields(target)}
+        unknown = sorted(set(changes) - names)
+        if unknown:
+            raise TypeError(f"{type(target).__name__} has no field(s) {', '.join(unknown)}")
+        with self._state.lock if self._state is not None else contextlib.nullcontext():
+            for name, value in changes.items():
+                setattr(target, name, value)
+
+    def _running_state(self) -> EntraState:
+        if self._state is None:
+            raise RuntimeError("the sandbox has not been started")
+        return self._state
+
+    # -- WSGI --------------------------------------------------------------------------------
+
+    def _wsgi(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        request = Request(environ)
+        request.max_content_length = MAX_BODY_BYTES
+        request.max_form_memory_size = MAX_BODY_BYTES
+        self._log.append((request.method, request.path))
+        try:
+            endpoint, args = self._map.bind_to_environ(environ).match()
+            if endpoint in self._aws:
+                return self._aws[endpoint](environ, start_response)
+            if endpoint == "index":
+                response = self._index()
+            else:
+                assert self._entra is not None
+                response = self._entra.dispatch(endpoint, request, args)
+        except HTTPException as error:
+            return error(environ, start_response)
+        return response(environ, start_response)
+
+    def _index(self) -> Response:
+        tenants = "\n".join(
+            f"tenant {t.tenant_id} ({t.domain}): {self.base_url}/{t.tenant_id}/saml2"
+            for t in self._scenario.tenants
+        )
+        text = f"azlogin sandbox\n{tenants}\nSTS: {self.sts_endpoint}\nACS: {self.acs_url}\n"
+        return Response(text, mimetype="text/plain")

@@ -1,0 +1,142 @@
+"""The "Verify your identity" page in a real browser: codes, pushes, calls, the method
+picker, and the phone's answers (automatic per scenario, or from the control API)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from azlogin.sandbox import Sandbox, Scenario
+from tests.sandbox.entra_support import (
+    Capture,
+    answer_kmsi,
+    config_of,
+    decode_response,
+    saml2_url,
+    sign_in,
+    totp_now,
+)
+
+pytestmark = pytest.mark.browser
+
+MakeSandbox = Callable[[Callable[[Scenario], None]], Sandbox]
+CAROL = "carol@sandbox.example"
+DAVE = "dave@sandbox.example"
+
+
+def carol_pushes(outcome: str) -> Callable[[Scenario], None]:
+    def change(scenario: Scenario) -> None:
+        user = scenario.tenants[0].user(CAROL)
+        assert user is not None
+        user.push = outcome  # type: ignore[assignment]
+        user.push_delay_seconds = 0.1
+
+    return change
+
+
+def start(sandbox: Sandbox, page: Page, username: str) -> None:
+    page.goto(saml2_url(sandbox))
+    sign_in(page, username)
+    page.wait_for_function("() => window.$Config && window.$Config.pgid === 'ConvergedTFA'")
+
+
+def test_authenticator_code(sandbox: Sandbox, page: Page) -> None:
+    capture = Capture().install(page, sandbox.acs_url)
+    start(sandbox, page, "alice@sandbox.example")
+    expect(page.locator("#idDiv_SAOTCC_Description")).to_be_visible()
+    expect(page.locator("#idDiv_SAOTCS_Proofs")).to_be_hidden()  # one method: no picker
+
+    page.locator("#idTxtBx_SAOTCC_OTC").fill("000000")
+    page.locator("#idSubmit_SAOTCC_Continue").click()
+    expect(page.locator("#idSpan_SAOTCC_Error_OTC")).to_be_visible()
+
+    page.locator("#idTxtBx_SAOTCC_OTC").fill(totp_now())
+    page.locator("#idSubmit_SAOTCC_Continue").click()
+    answer_kmsi(page, stay_signed_in=False)
+    roles = decode_response(capture.wait(page)["SAMLResponse"]).roles
+    assert roles == {
+        "arn:aws:iam::111111111111:role/Developer",
+        "arn:aws:iam::111111111111:role/team/platform/Admin",
+        "arn:aws:iam::222222222222:role/ReadOnly",
+    }
+
+
+def test_sms_code(sandbox: Sandbox, page: Page) -> None:
+    start(sandbox, page, "erin@sandbox.example")
+    expect(page.locator("#idTxtBx_SAOTCC_OTC")).to_be_visible()
+    page.locator("#idTxtBx_SAOTCC_OTC").fill("246810")
+    page.locator("#idSubmit_SAOTCC_Continue").click()
+    answer_kmsi(page, stay_signed_in=False)
+
+
+def test_push_with_number_matching_is_approved_by_the_phone(sandbox: Sandbox, page: Page) -> None:
+    start(sandbox, page, CAROL)
+    expect(page.locator("#idDiv_SAOTCAS_Description")).to_be_visible()
+    expect(page.locator("#idRichContext_DisplaySign")).to_have_text("42")
+    # The simulated phone approves after push_delay_seconds; the page moves on by itself.
+    answer_kmsi(page, stay_signed_in=False)
+
+
+def test_push_denied_by_the_phone(sandbox: Sandbox, page: Page) -> None:
+    start(sandbox, page, "denied@sandbox.example")
+    expect(page.locator("#idDiv_SAASDS_Description")).to_be_visible()
+    expect(page.locator("#idDiv_SAOTCAS_Description")).to_be_hidden()
+    assert config_of(page)["iErrorCode"] == 500121
+
+
+def test_push_not_answered(make_sandbox: MakeSandbox, page: Page) -> None:
+    sandbox = make_sandbox(carol_pushes("timeout"))
+    start(sandbox, page, CAROL)
+    expect(page.locator("#idDiv_SAASTO_Description")).to_be_visible()
+    assert config_of(page)["iErrorCode"] == 500121
+
+
+@pytest.mark.parametrize("approve", [True, False])
+def test_manual_push_waits_for_the_control_api(
+    make_sandbox: MakeSandbox, page: Page, approve: bool
+) -> None:
+    sandbox = make_sandbox(carol_pushes("manual"))
+    start(sandbox, page, CAROL)
+    expect(page.locator("#idDiv_SAOTCAS_Description")).to_be_visible()
+    assert sandbox.push_pending(CAROL)
+    if approve:
+        sandbox.approve_push(CAROL)
+        answer_kmsi(page, stay_signed_in=False)
+    else:
+        sandbox.deny_push(CAROL)
+        expect(page.locator("#idDiv_SAASDS_Description")).to_be_visible()
+    assert not sandbox.push_pending(CAROL)
+
+
+def test_method_picker_and_voice_call(sandbox: Sandbox, page: Page) -> None:
+    start(sandbox, page, DAVE)
+    tiles = page.locator("#idDiv_SAOTCS_Proofs [data-value]")
+    expect(tiles).to_have_count(4)
+    values = [tiles.nth(i).get_attribute("data-value") for i in range(4)]
+    assert values == ["PhoneAppNotification", "PhoneAppOTP", "OneWaySMS", "TwoWayVoiceMobile"]
+
+    sandbox.approve_push(DAVE)  # the call is answered as soon as it rings
+    page.locator('[data-value="TwoWayVoiceMobile"]').click()
+    expect(page.locator("#idDiv_SAOTCAS_Description")).to_be_visible()
+    expect(page.locator("#idRichContext_DisplaySign")).to_be_hidden()
+    answer_kmsi(page, stay_signed_in=False)
+
+
+def test_method_picker_switch_from_push_to_code(sandbox: Sandbox, page: Page) -> None:
+    start(sandbox, page, DAVE)
+    page.locator('[data-value="PhoneAppNotification"]').click()
+    expect(page.locator("#idRichContext_DisplaySign")).to_have_text("42")
+    page.locator("#signInAnotherWay").click()
+    page.locator('[data-value="PhoneAppOTP"]').click()
+    page.locator("#idTxtBx_SAOTCC_OTC").fill(totp_now())
+    page.locator("#idSubmit_SAOTCC_Continue").click()
+    answer_kmsi(page, stay_signed_in=False)
+
+
+def test_process_auth_before_verification_is_refused(sandbox: Sandbox, page: Page) -> None:
+    start(sandbox, page, "erin@sandbox.example")
+    url = f"{sandbox.base_url}/common/SAS/ProcessAuth"
+    response = page.request.post(url, form={"flowToken": config_of(page)["sFT"]})
+    assert '"iErrorCode":500121' in response.text()
