@@ -70,8 +70,11 @@ class RememberingUI:
 
 
 def hours_text(seconds: float) -> str:
-    hours = seconds / 3600
-    return f"{hours:g} h" if hours >= 1 else f"{seconds / 60:g} min"
+    """ "8 h", "7 h 59 min", "45 min": what a person reads at a glance."""
+    hours, minutes = divmod(max(0, round(seconds / 60)), 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} h" if not minutes else f"{hours} h {minutes} min"
 
 
 def login(request: LoginRequest, world: World) -> int:
@@ -135,7 +138,7 @@ def sign_in(request: LoginRequest, world: World, profile: Profile) -> int:
     note = (
         ""
         if grant.duration_seconds == requested
-        else (f" (the role's maximum; {hours_text(requested)} was asked)")
+        else f", the role's maximum; {hours_text(requested)} was asked"
     )
     world.ui.info(
         f"Wrote profile '{profile.name}' to {awsfiles.display(world.credentials_file)}: "

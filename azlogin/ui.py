@@ -80,7 +80,12 @@ class TerminalUI:
         print(f"warning: {message}", file=self.stream)
 
     def _ask(self, question: Any) -> str:
-        answer = question.unsafe_ask()
+        # questionary runs its own asyncio loop, which cannot start inside Playwright's
+        # sync API (its loop is running on this thread), so the prompt gets a thread.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="azlogin-prompt") as pool:
+            answer = pool.submit(question.unsafe_ask).result()
         if answer is None:
             raise Interrupted("Cancelled.")
         return str(answer)

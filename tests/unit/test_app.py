@@ -123,7 +123,7 @@ def test_duration_steps_down_to_what_the_role_allows(files: dict[str, str]) -> N
     app.login(app.LoginRequest("dev"), world(files, ui, response([f"{DEV},{P}"]), sts))
     assert [c["DurationSeconds"] for c in sts.calls] == [28800, 14400, 7200, 3600]
     final = ui.said[-1]
-    assert "(the role's maximum; 8 h was asked)" in final
+    assert "(1 h, the role's maximum; 8 h was asked)." in final
 
 
 def test_sts_error_becomes_aws_error_and_writes_nothing(files: dict[str, str]) -> None:
@@ -176,3 +176,11 @@ def _username_world(files: dict[str, str], ui: ScriptedUI) -> app.World:
 def test_missing_profile_is_a_config_error(files: dict[str, str]) -> None:
     with pytest.raises(ConfigError, match="'prod' is not in"):
         app.login(app.LoginRequest("prod"), world(files, ScriptedUI(), "", FakeSts()))
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(28800, "8 h"), (28799.8, "8 h"), (28740, "7 h 59 min"), (2700, "45 min"), (-5, "0 min")],
+)
+def test_hours_text(seconds: float, text: str) -> None:
+    assert app.hours_text(seconds) == text

@@ -1,0 +1,156 @@
+"""Signing in through a browser: drive the Entra pages, capture the SAMLResponse for AWS.
+
+``BrowserSignIn`` is the assertion provider the app uses; it owns the order of things
+around one sign-in: the remembered session, the browser's lifetime, recovery from a stale
+session, and moving to a visible window when a headless run meets an unknown page.
+Nothing here imports Playwright at module level.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import BrowserError, ConfigError, Interrupted, PromptRequired, SignInError
+from ..models import BrowserMode, Profile, SignInOptions
+from ..saml import login_url
+from ..ui import UI, EnvAnswers, Option
+from . import session
+from .capture import AcsMatcher, Capture
+from .discovery import display_available
+from .launch import start_browser
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+__all__ = ["BrowserSignIn", "reset_session"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PAGE_TIMEOUT = 30.0  # seconds a page may take to move on before it counts as stuck
+
+
+class _StaleSession(Exception):
+    def __init__(self, error: SignInError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+class BrowserSignIn:
+    """Gets a SAML assertion by signing in to Entra ID in a (usually headless) browser.
+
+    ``env`` supplies AZLOGIN_BROWSER, HTTPS_PROXY/NO_PROXY, DISPLAY, AZLOGIN_STATE_DIR,
+    AZLOGIN_PAGE_TIMEOUT and, unless the UI already is an :class:`EnvAnswers`, the secrets
+    it answers (AZURE_DEFAULT_PASSWORD, AZLOGIN_MFA_CODE, AZLOGIN_TOTP_SECRET).
+    """
+
+    def __init__(self, env: Mapping[str, str] | None = None, state_dir: Path | None = None) -> None:
+        self.env: Mapping[str, str] = dict(os.environ if env is None else env)
+        self.state_dir = state_dir or session.default_state_dir(self.env)
+        self.page_timeout = _seconds(self.env, "AZLOGIN_PAGE_TIMEOUT", DEFAULT_PAGE_TIMEOUT)
+        # Called with the page once a visible (GUI-mode) window opened: tests play the person.
+        self.gui_hook: Callable[[Page], None] | None = None
+
+    def get_assertion(self, profile: Profile, ui: UI, options: SignInOptions) -> str:
+        """The base64 SAMLResponse exactly as the hand-off page posted it."""
+        if not isinstance(ui, EnvAnswers):
+            ui = EnvAnswers(ui, self.env)
+        if options.reset_session and reset_session(profile, self.state_dir):
+            ui.info("Forgot the remembered browser session.")
+        try:
+            return self._sign_in(profile, ui, options)
+        except KeyboardInterrupt:
+            raise Interrupted("Sign-in cancelled.") from None
+
+    def _sign_in(self, profile: Profile, ui: UI, options: SignInOptions) -> str:
+        mode, retried = options.mode, False
+        while True:
+            try:
+                return self._attempt(profile, ui, options, mode)
+            except _StaleSession as stale:
+                if retried:
+                    raise stale.error from None
+                retried = True
+                ui.warn(
+                    f"{stale.error.message} Forgetting the remembered session and trying again."
+                )
+                session.remove_session(profile, self.state_dir)
+            except SignInError as exc:
+                if not self._offer_window(exc, ui, mode):
+                    raise
+                mode = BrowserMode.GUI
+
+    def _offer_window(self, exc: SignInError, ui: UI, mode: BrowserMode) -> bool:
+        from .flow import UnknownPage
+
+        if not (isinstance(exc, UnknownPage) and mode is BrowserMode.HEADLESS):
+            return False
+        if not (ui.interactive and display_available(self.env)):
+            return False
+        ui.warn(f"{exc.message} {exc.hint}")
+        options = [Option("gui", "Continue in a visible browser window"), Option("stop", "Stop")]
+        return ui.choose("Finish the sign-in yourself?", options, "gui") == "gui"
+
+    def _attempt(self, profile: Profile, ui: UI, options: SignInOptions, mode: BrowserMode) -> str:
+        from .flow import SignIn
+
+        remembered = profile.remember_me and session.has_session(profile, self.state_dir)
+        user_data = (
+            session.open_session_dir(profile, self.state_dir) if profile.remember_me else None
+        )
+        handle = start_browser(
+            env=self.env,
+            configured=profile.browser,
+            headless=mode is BrowserMode.HEADLESS,
+            verify_ssl=options.verify_ssl,
+            user_data_dir=user_data,
+        )
+        try:
+            capture = Capture(AcsMatcher.for_url(profile.acs_url))
+            capture.install(handle.context)
+            flow = SignIn(
+                handle, capture, profile, ui, options, state_dir=self.state_dir,
+                page_timeout=self.page_timeout,
+            )  # fmt: skip
+            url = login_url(
+                profile, request_id="id" + uuid.uuid4().hex, now=datetime.now(timezone.utc)
+            )
+            try:
+                if mode is BrowserMode.GUI:
+                    return flow.run_gui(url, self.gui_hook)
+                return flow.run(url)
+            except (PromptRequired, BrowserError):
+                raise
+            except SignInError as exc:
+                # A remembered session that dead-ends before we typed anything is stale
+                # (in GUI mode the person types, and decides for themselves).
+                if remembered and not flow.spent and mode is not BrowserMode.GUI:
+                    raise _StaleSession(exc) from None
+                raise
+        finally:
+            handle.close()
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    text = env.get(name)
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if value <= 0:
+        raise ConfigError(
+            f"{name}={text!r} is not a number of seconds.", f"Unset {name}, or use e.g. 30."
+        )
+    return value
+
+
+def reset_session(profile: Profile, state_dir: Path | None = None) -> bool:
+    """Remove the remembered browser profile of ``profile``'s identity; True if there was one."""
+    return session.remove_session(profile, state_dir or session.default_state_dir())

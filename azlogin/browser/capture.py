@@ -1,0 +1,99 @@
+"""Catch the SAMLResponse the hand-off page posts to AWS, in the browser, before it leaves.
+
+The POST is answered locally with a small page carrying a marker the flow's page watcher
+looks for; nothing is sent to AWS, and nothing else is intercepted.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Request, Route
+
+log = logging.getLogger(__name__)
+
+MARKER_ID = "azlogin-captured"
+DONE_PAGE = (
+    "<!doctype html><html><head><meta charset=utf-8><title>azlogin</title></head>"
+    f'<body style="font-family:sans-serif"><p id="{MARKER_ID}">'
+    "azlogin: signed in, you can close this window.</p></body></html>"
+)
+
+# Every AWS sign-in endpoint: commercial (and regional), GovCloud, China, and the
+# Defender for Cloud Apps proxy that rewrites the host (signin.aws.amazon.com.mcas.ms).
+AWS_ACS_HOSTS = (
+    "signin.aws.amazon.com",
+    "signin.amazonaws-us-gov.com",
+    "signin.amazonaws.cn",
+    "signin.aws.amazon.com.mcas.ms",
+)
+
+
+@dataclass(frozen=True)
+class AcsMatcher:
+    """Matches the ACS URL by host suffix and path, so regional and proxied hosts match too."""
+
+    host: str
+    path: str
+    port: int | None = None
+    extra_hosts: tuple[str, ...] = AWS_ACS_HOSTS
+
+    @classmethod
+    def for_url(cls, acs_url: str) -> AcsMatcher:
+        parts = urlsplit(acs_url)
+        return cls((parts.hostname or "").lower(), parts.path or "/", parts.port)
+
+    def __call__(self, url: str) -> bool:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        path = parts.path.rstrip("/") or "/"
+        if host == self.host or host.endswith("." + self.host):
+            # A local ACS (the sandbox) is told apart from its own IdP by port.
+            port_ok = self.port is None or parts.port == self.port
+            return port_ok and path == (self.path.rstrip("/") or "/")
+        return path == "/saml" and any(
+            host == h or host.endswith("." + h) for h in self.extra_hosts
+        )
+
+
+def saml_response_from_body(body: str | None) -> str | None:
+    """The SAMLResponse field of an urlencoded form body, exactly as the page posted it."""
+    if not body:
+        return None
+    values = parse_qs(body, keep_blank_values=True).get("SAMLResponse")
+    return values[0] if values and values[0] else None
+
+
+@dataclass
+class Capture:
+    """Holds the captured assertion; :meth:`install` routes the ACS on a browser context."""
+
+    matcher: AcsMatcher
+    assertion: str | None = field(default=None, repr=False)  # a bearer credential: never shown
+
+    def install(self, context: BrowserContext) -> None:
+        matcher = self.matcher
+
+        # Playwright tags the callables it is given, so hand it plain functions.
+        def is_acs(url: str) -> bool:
+            return matcher(url)
+
+        def handle(route: Route, request: Request) -> Any:
+            return self._handle(route, request)
+
+        context.route(is_acs, handle)
+
+    def _handle(self, route: Route, request: Request) -> Any:
+        if request.method != "POST":
+            return route.continue_()
+        assertion = saml_response_from_body(request.post_data)
+        if assertion is None:
+            log.debug("a POST to the ACS carried no SAMLResponse; answered locally")
+        else:
+            self.assertion = assertion
+        # Answer locally in both cases: nothing we intercept may reach AWS.
+        return route.fulfill(status=200, content_type="text/html; charset=utf-8", body=DONE_PAGE)

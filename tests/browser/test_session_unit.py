@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+from azlogin.browser import reset_session, session
+from azlogin.browser.pages import preferred_method
+from azlogin.models import Profile
+
+
+def prof(**kw: str) -> Profile:
+    return Profile(name="p", tenant_id=kw.pop("tenant_id", "t1"), app_id_uri="u", **kw)  # type: ignore[arg-type]
+
+
+def test_one_session_per_identity_not_per_profile() -> None:
+    a = session.session_key(prof(username="A@x.com"))
+    assert a == session.session_key(
+        Profile(name="other", tenant_id="T1", app_id_uri="v", username="a@x.com")
+    )
+    assert a != session.session_key(prof(username="b@x.com"))
+    assert a != session.session_key(prof(username="a@x.com", tenant_id="t2"))
+    assert a != session.session_key(
+        prof(username="a@x.com", authority_host="login.microsoftonline.us")
+    )
+
+
+def test_session_dirs_are_private_and_reset_removes_them(tmp_path: Path) -> None:
+    p = prof(username="a@x.com")
+    state = tmp_path / "state"
+    path = session.open_session_dir(p, state)
+    (path / "Cookies").write_text("x")
+    for folder in (state, state / "browser", path):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert session.has_session(p, state)
+    assert reset_session(p, state) is True
+    assert not path.exists()
+    assert reset_session(p, state) is False
+
+
+def test_state_dir_default(tmp_path: Path) -> None:
+    assert session.default_state_dir({"AZLOGIN_STATE_DIR": str(tmp_path)}) == tmp_path
+    assert session.default_state_dir({}).name == ".azlogin"
+
+
+def test_preferred_method_names_and_aliases() -> None:
+    assert preferred_method("phoneappotp") == "PhoneAppOTP"
+    assert preferred_method("sms") == "OneWaySMS"
+    assert preferred_method("push") == "PhoneAppNotification"
+    assert preferred_method("carrier pigeon") is None
+    assert preferred_method(None) is None
