@@ -33,18 +33,46 @@ def _configure_logging(debug: bool, stderr: TextIO) -> None:
     log.propagate = False
 
 
-def _make_ui(no_prompt: bool, env: Mapping[str, str], stdin: TextIO, stderr: TextIO) -> UI:
+def _make_ui(
+    no_prompt: bool, env: Mapping[str, str], stdin: TextIO, stderr: TextIO, tty_only: bool
+) -> UI:
+    """The terminal UI when a person is there, else one that never asks.
+
+    ``tty_only``: stdout and stderr belong to a calling program (credential_process), so
+    talk to the controlling terminal directly, or to nobody.
+    """
     from .ui import EnvAnswers, NonInteractiveUI, TerminalUI
 
-    interactive = not no_prompt and stdin.isatty()
-    inner = TerminalUI(stderr) if interactive else NonInteractiveUI(stderr)
     SECRETS.add(
         *(env.get(k) for k in ("AZURE_DEFAULT_PASSWORD", "AZLOGIN_MFA_CODE", "AZLOGIN_TOTP_SECRET"))
     )
+    inner: UI
+    if tty_only:
+        tty = None if no_prompt else _open_tty()
+        if tty is None:
+            inner = NonInteractiveUI(stderr)
+        else:
+            from prompt_toolkit.input import create_input
+            from prompt_toolkit.output import create_output
+
+            inner = TerminalUI(tty, pt_input=create_input(tty), pt_output=create_output(tty))
+    elif not no_prompt and stdin.isatty():
+        inner = TerminalUI(stderr)
+    else:
+        inner = NonInteractiveUI(stderr)
     return EnvAnswers(inner, env)
 
 
-def _run(argv: Sequence[str], env: Mapping[str, str], stdin: TextIO, stderr: TextIO) -> int:
+def _open_tty() -> TextIO | None:
+    try:
+        return open("/dev/tty", "r+", encoding="utf-8")  # lives for the whole run
+    except OSError:
+        return None
+
+
+def _run(
+    argv: Sequence[str], env: Mapping[str, str], stdin: TextIO, stdout: TextIO, stderr: TextIO
+) -> int:
     from . import cli
 
     invocation = cli.parse(argv, env)
@@ -52,29 +80,36 @@ def _run(argv: Sequence[str], env: Mapping[str, str], stdin: TextIO, stderr: Tex
     if invocation.command == "sandbox":
         from .sandbox.cli import main as sandbox_main
 
-        return sandbox_main(list(invocation.rest))
-    assert invocation.login is not None
-    from .app import World, login
+        return int(sandbox_main(list(invocation.rest)))
+    assert invocation.module is not None and invocation.ns is not None
+    from .app import World
 
     def provider() -> AssertionProvider:
         from .browser import BrowserSignIn
 
         return BrowserSignIn(env)
 
-    def sts_api(profile: Profile) -> StsApi:
+    def sts_api(profile: Profile, verify: bool = True) -> StsApi:
         from . import awsfiles, profiles, sts
 
         sections = awsfiles.read_sections(awsfiles.config_path(env))
         known = profiles.find_section(sections, profile.name) is not None
-        return sts.client(profile.region, profile.name if known else None)  # type: ignore[return-value]
+        return sts.client(profile.region, profile.name if known else None, verify)  # type: ignore[return-value]
 
     world = World(
         env=env,
-        ui=_make_ui(invocation.no_prompt, env, stdin, stderr),
+        ui=_make_ui(
+            invocation.no_prompt,
+            env,
+            stdin,
+            stderr,
+            tty_only=invocation.command == "credential-process",
+        ),
         provider=provider,
         sts_api=sts_api,
+        out=stdout,
     )
-    return login(invocation.login, world)
+    return invocation.module.run(invocation.ns, world)
 
 
 def main(
@@ -82,14 +117,16 @@ def main(
     env: Mapping[str, str] | None = None,
     stdin: TextIO | None = None,
     stderr: TextIO | None = None,
+    stdout: TextIO | None = None,
 ) -> int:
     argv = sys.argv[1:] if argv is None else argv
     env = os.environ if env is None else env
     stdin = stdin or sys.stdin
     stderr = stderr or sys.stderr
+    stdout = stdout or sys.stdout
     debug = "--debug" in argv
     try:
-        return _run(argv, env, stdin, stderr)
+        return _run(argv, env, stdin, stdout, stderr)
     except AzloginError as exc:
         if debug:
             import traceback

@@ -6,15 +6,18 @@ handed in through :class:`World`, so the recipe runs the same in tests and for r
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 from . import awsfiles, credentials, profiles
-from .models import Profile, SignInOptions
+from .errors import ConfigError
+from .models import Credentials, Profile, SignInOptions
 from .redact import SECRETS, log
+from .stores import FileStore, Store
 from .ui import UI
 
 if TYPE_CHECKING:
@@ -41,8 +44,9 @@ class World:
     env: Mapping[str, str]
     ui: UI
     provider: Callable[[], AssertionProvider]
-    sts_api: Callable[[Profile], StsApi]
+    sts_api: Callable[..., StsApi]  # (profile, verify=True) -> client
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+    out: TextIO = field(default_factory=lambda: sys.stdout)  # results only; messages go to ui
 
     @property
     def config_file(self) -> Path:
@@ -77,7 +81,52 @@ def hours_text(seconds: float) -> str:
     return f"{hours} h" if not minutes else f"{hours} h {minutes} min"
 
 
+@dataclass(frozen=True)
+class Obtained:
+    """Credentials for a profile, and what the verbs around them need to know."""
+
+    profile: str
+    credentials: Credentials
+    region: str | None
+    chained: bool  # from AssumeRole with role credentials: AWS caps them at 1 h
+    signin_base: str | None  # origin of the ACS URL, where console federation lives
+    fresh: bool  # obtained now, rather than reused
+
+
+def web_identity(world: World) -> bool:
+    """In an EKS pod the SDK signs in by itself; say so instead of opening a browser."""
+    if world.env.get("AWS_WEB_IDENTITY_TOKEN_FILE") and world.env.get("AWS_ROLE_ARN"):
+        world.ui.info(
+            f"AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are set: the AWS SDKs assume "
+            f"{world.env['AWS_ROLE_ARN']} with that token themselves; nothing to sign in."
+        )
+        return True
+    return False
+
+
 def login(request: LoginRequest, world: World) -> int:
+    """``azlogin --profile X``: make sure the credentials file has fresh keys for X."""
+    if web_identity(world):
+        return 0
+    store = FileStore(world.credentials_file, world.ui.info)
+    got = obtain(request, world, store)
+    if not got.fresh:
+        left = (got.credentials.expiration - world.clock()).total_seconds()
+        world.ui.info(
+            f"Credentials for profile '{got.profile}' are valid until "
+            f"{credentials.format_time(got.credentials.expiration)} ({hours_text(left)} left); "
+            "use --force-refresh to sign in again."
+        )
+    return 0
+
+
+def obtain(request: LoginRequest, world: World, store: Store) -> Obtained:
+    """Credentials for ``request.profile``: reused from ``store`` while valid, else obtained
+    by signing in (azure profiles) or by AssumeRole from a source profile (chained ones)."""
+    sections = awsfiles.read_sections(world.config_file)
+    section = profiles.find_section(sections, request.profile)
+    if section is not None and is_chained(section):
+        return _obtain_chained(request, world, store, sections)
     profile = profiles.load_profile(
         request.profile,
         world.env,
@@ -87,26 +136,103 @@ def login(request: LoginRequest, world: World) -> int:
     )
     for line in profiles.describe_sources(profile):
         log.debug("setting %s", line)
+    signin_base = _origin(profile.acs_url)
+    existing = store.load(profile.name)
+    fresh_enough = existing is not None and credentials.still_valid(
+        existing.expiration, world.clock()
+    )
+    if fresh_enough and not request.force_refresh:
+        assert existing is not None
+        log.debug("reusing %s", store.describe(profile.name))
+        return Obtained(profile.name, existing, profile.region, False, signin_base, False)
+    creds = sign_in(request, world, profile, store)
+    return Obtained(profile.name, creds, profile.region, False, signin_base, True)
 
-    now = world.clock()
-    expires = credentials.expiry(world.credentials_file, profile.name)
-    if not request.force_refresh and credentials.still_valid(expires, now):
-        assert expires is not None
-        left = int((expires - now).total_seconds())
-        world.ui.info(
-            f"Credentials for profile '{profile.name}' are valid until "
-            f"{credentials.format_time(expires)} ({hours_text(left)} left); "
-            "use --force-refresh to sign in again."
+
+def is_azure(section: Mapping[str, str]) -> bool:
+    return bool(section.get("azure_tenant_id"))
+
+
+def is_chained(section: Mapping[str, str]) -> bool:
+    return not is_azure(section) and bool(section.get("role_arn") and section.get("source_profile"))
+
+
+def _origin(url: str) -> str | None:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+def _obtain_chained(
+    request: LoginRequest, world: World, store: Store, sections: dict[str, dict[str, str]]
+) -> Obtained:
+    from . import chain
+
+    name = request.profile
+    region = (profiles.find_section(sections, name) or {}).get("region")
+    credentials_sections = awsfiles.read_sections(world.credentials_file)
+    root, hops = chain.resolve_chain(
+        name, sections, is_azure, world.config_file, credentials_sections
+    )
+    root_section = profiles.find_section(sections, root) or {}
+    # The console federation endpoint sits beside the root's ACS (the sandbox's, or AWS's).
+    signin_base = (
+        _origin(root_section["azlogin_acs_url"]) if root_section.get("azlogin_acs_url") else None
+    )
+    existing = store.load(name)
+    if (
+        not request.force_refresh
+        and existing is not None
+        and credentials.still_valid(existing.expiration, world.clock())
+    ):
+        log.debug("reusing %s", store.describe(name))
+        return Obtained(name, existing, region, True, signin_base, False)
+    if is_azure(root_section):
+        # The source signs in through Entra (or reuses its keys); --role/--duration are its.
+        source = obtain(replace(request, profile=root), world, store)
+        source_creds, source_is_role = source.credentials, True
+    else:
+        static = credentials_sections.get(root) or root_section
+        if not static.get("aws_access_key_id"):
+            raise ConfigError(
+                f"source_profile {root} has no keys azlogin can use.",
+                "Point the chain at an azure profile, or let the AWS CLI resolve it.",
+            )
+        source_creds = Credentials(
+            static["aws_access_key_id"],
+            static.get("aws_secret_access_key", ""),
+            static.get("aws_session_token", ""),
+            world.clock() + timedelta(hours=1),
         )
-        return 0
+        source_is_role = bool(static.get("aws_session_token"))
+    verify = request.sign_in.verify_ssl
+    result = chain.assume_chain(
+        source_creds,
+        hops,
+        lambda creds, hop_region: chain.signed_client(creds, hop_region or region, verify, name),
+        world.ui.ask_code if world.ui.interactive else None,
+        world.clock(),
+        source_is_role=source_is_role,
+    )
+    for note in result.notes:
+        world.ui.info(note)
+    SECRETS.add(result.credentials.secret_access_key, result.credentials.session_token)
+    store.save(name, result.credentials)
+    world.ui.info(
+        f"Assumed {hops[-1].role_arn} for profile '{name}' (via {root}), valid until "
+        f"{credentials.format_time(result.credentials.expiration)}; saved to "
+        f"{store.describe(name)}."
+    )
+    return Obtained(name, result.credentials, region, result.chained, signin_base, True)
 
-    return sign_in(request, world, profile)
 
-
-def sign_in(request: LoginRequest, world: World, profile: Profile) -> int:
-    """The slow path: browser, assertion, role, STS, files. Heavy imports start here."""
+def sign_in(request: LoginRequest, world: World, profile: Profile, store: Store) -> Credentials:
+    """The slow path: browser, assertion, role, STS, store. Heavy imports start here."""
     from . import roles, saml, sts
 
+    if not request.sign_in.verify_ssl:
+        world.ui.warn("TLS certificates are not verified (--no-verify-ssl): use only for testing.")
     ui = RememberingUI(world.ui)
     raw = world.provider().get_assertion(profile, ui, request.sign_in)  # type: ignore[arg-type]
     SECRETS.add(raw)
@@ -129,11 +255,15 @@ def sign_in(request: LoginRequest, world: World, profile: Profile) -> int:
         )
 
     grant = sts.assume_role_with_saml(
-        world.sts_api(profile), role, assertion.raw, requested, stepped_down
+        world.sts_api(profile, request.sign_in.verify_ssl),
+        role,
+        assertion.raw,
+        requested,
+        stepped_down,
     )
     creds = grant.credentials
     SECRETS.add(creds.secret_access_key, creds.session_token)
-    credentials.write(world.credentials_file, profile.name, creds, world.ui.info)
+    store.save(profile.name, creds)
     granted = (creds.expiration - world.clock()).total_seconds()
     note = (
         ""
@@ -141,13 +271,13 @@ def sign_in(request: LoginRequest, world: World, profile: Profile) -> int:
         else f", the role's maximum; {hours_text(requested)} was asked"
     )
     world.ui.info(
-        f"Wrote profile '{profile.name}' to {awsfiles.display(world.credentials_file)}: "
+        f"Wrote profile '{profile.name}' to {store.describe(profile.name)}: "
         f"{roles.label(role)}, valid until {credentials.format_time(creds.expiration)} "
         f"({hours_text(max(granted, 0))}{note})."
     )
     if world.ui.interactive:
         remember_defaults(world, profile, ui.username, role.role_arn, request)
-    return 0
+    return creds
 
 
 def remember_defaults(

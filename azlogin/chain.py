@@ -154,8 +154,14 @@ def resolve_chain(
     return name, hops
 
 
-def signed_client(creds: Credentials, region: str | None, verify: bool = True) -> StsApi:
-    """An STS client signing with ``creds``; the endpoint is boto3's choice (see :mod:`sts`)."""
+def signed_client(
+    creds: Credentials, region: str | None, verify: bool = True, profile_name: str | None = None
+) -> StsApi:
+    """An STS client signing with ``creds``; the endpoint is boto3's choice (see :mod:`sts`).
+
+    ``profile_name`` lets boto3 read that profile's ``services`` endpoint overrides, as the
+    AWS CLI would; the explicit keys still win over anything the profile would resolve.
+    """
     import boto3
     from botocore.config import Config
 
@@ -163,6 +169,7 @@ def signed_client(creds: Credentials, region: str | None, verify: bool = True) -
         aws_access_key_id=creds.access_key_id,
         aws_secret_access_key=creds.secret_access_key,
         aws_session_token=creds.session_token,
+        profile_name=profile_name,
     )
     client = session.client(
         "sts",

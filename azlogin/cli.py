@@ -1,24 +1,19 @@
-"""Command-line parsing: argv -> a typed request. No I/O beyond argparse's own."""
+"""Command-line parsing: argv -> the verb's module and its namespace. No I/O but argparse's."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from . import __version__
-from .app import LoginRequest
+from .commands import COMMANDS, Command
 from .models import BrowserMode, SignInOptions
 from .profiles import MAX_DURATION_HOURS, MIN_DURATION_HOURS
 
-EXAMPLES = """\
-examples:
-  azlogin --profile dev                 sign in and write [dev] to ~/.aws/credentials
-  azlogin --profile dev --role Admin    assume the role named Admin without asking
-  azlogin --profile dev --no-prompt     use the remembered username/role (CI, scripts)
-  azlogin --profile dev --duration 1.5  ask AWS for a 90-minute session
-  azlogin sandbox                       run the local sandbox tenant to try azlogin
-
+COMMON_EPILOG = """\
 exit status:
   0 success, 2 usage error, 3 configuration error, 4 sign-in error,
   5 AWS error, 130 interrupted, 1 unexpected error
@@ -30,13 +25,12 @@ environment:
   AZLOGIN_MFA_CODE, AZLOGIN_TOTP_SECRET, AZLOGIN_BROWSER, AZLOGIN_STATE_DIR
 """
 
-COMMANDS = ("login", "sandbox")
-
 
 @dataclass(frozen=True)
 class Invocation:
     command: str
-    login: LoginRequest | None = None
+    ns: argparse.Namespace | None = None
+    module: Command | None = None
     no_prompt: bool = False
     debug: bool = False
     rest: tuple[str, ...] = ()
@@ -54,20 +48,18 @@ def duration(text: str) -> float:
     return hours
 
 
-def login_parser(prog: str = "azlogin") -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=prog,
-        description="Sign in to AWS through Azure AD (Entra ID) and write temporary "
-        "credentials to ~/.aws/credentials.",
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def add_profile_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--profile",
         "-p",
         metavar="NAME",
-        help="profile of ~/.aws/config to sign in for (default: $AWS_PROFILE, then 'default')",
+        help="profile of ~/.aws/config (default: $AWS_PROFILE, then 'default')",
     )
+
+
+def add_sign_in_options(parser: argparse.ArgumentParser) -> None:
+    """The options of every verb that may have to sign in."""
+    add_profile_option(parser)
     parser.add_argument(
         "--no-prompt",
         action="store_true",
@@ -78,7 +70,7 @@ def login_parser(prog: str = "azlogin") -> argparse.ArgumentParser:
     parser.add_argument(
         "--force-refresh",
         action="store_true",
-        help="sign in even if the profile's credentials are still valid for more than 11 minutes",
+        help="sign in even if the credentials are still valid for more than 11 minutes",
     )
     parser.add_argument(
         "--role",
@@ -120,33 +112,68 @@ def login_parser(prog: str = "azlogin") -> argparse.ArgumentParser:
         help="how long to wait for an MFA approval on the phone (default: 180)",
     )
     parser.add_argument(
+        "--no-verify-ssl",
+        action="store_true",
+        help="do not verify TLS certificates (browser and STS alike); a warning is printed",
+    )
+    add_debug_option(parser)
+
+
+def add_debug_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--debug",
         action="store_true",
-        help="say where each setting came from and what the sign-in does (never secrets)",
+        help="say where each setting came from and what azlogin does (never secrets)",
     )
+
+
+def sign_in_options(ns: argparse.Namespace) -> SignInOptions:
+    return SignInOptions(
+        mode=BrowserMode(ns.mode),
+        reset_session=ns.reset_session,
+        timeout_seconds=ns.timeout,
+        mfa_timeout_seconds=ns.mfa_timeout,
+        verify_ssl=not ns.no_verify_ssl,
+        debug=ns.debug,
+    )
+
+
+def load(command: str) -> Command:
+    return cast(Command, importlib.import_module(COMMANDS[command][0]))
+
+
+def parser_for(command: str, module: Command) -> argparse.ArgumentParser:
+    prog = "azlogin" if command == "login" else f"azlogin {command}"
+    epilog = module.EXAMPLES + "\n" + COMMON_EPILOG
+    if command == "login":
+        verbs = [(verb, text) for verb, (_, text) in COMMANDS.items() if verb != "login"]
+        verbs.append(("sandbox", "run the local sandbox tenant and STS on 127.0.0.1"))
+        listing = "\n".join(f"  {verb:<20}{text}" for verb, text in verbs)
+        epilog = f"commands (azlogin COMMAND --help):\n{listing}\n\n{epilog}"
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description=COMMANDS[command][1],
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    module.configure(parser)
     parser.add_argument("--version", action="version", version=f"azlogin {__version__}")
     return parser
 
 
 def parse(argv: Sequence[str], env: Mapping[str, str]) -> Invocation:
     args = list(argv)
-    if args and args[0] in COMMANDS and args[0] != "login":
-        return Invocation(command=args[0], rest=tuple(args[1:]), debug="--debug" in args)
-    if args and args[0] == "login":
-        args = args[1:]
-    ns = login_parser().parse_args(args)
-    profile = ns.profile or env.get("AWS_PROFILE") or "default"
-    request = LoginRequest(
-        profile=profile,
-        force_refresh=ns.force_refresh,
-        role=ns.role,
-        duration_hours=ns.duration,
-        sign_in=SignInOptions(
-            mode=BrowserMode(ns.mode),
-            reset_session=ns.reset_session,
-            timeout_seconds=ns.timeout,
-            mfa_timeout_seconds=ns.mfa_timeout,
-            debug=ns.debug,
-        ),
+    if args and args[0] == "sandbox":
+        return Invocation(command="sandbox", rest=tuple(args[1:]), debug="--debug" in args)
+    command = args.pop(0) if args and args[0] in COMMANDS else "login"
+    module = load(command)
+    ns = parser_for(command, module).parse_args(args)
+    if hasattr(ns, "profile"):
+        ns.profile = ns.profile or env.get("AWS_PROFILE") or "default"
+    return Invocation(
+        command=command,
+        ns=ns,
+        module=module,
+        no_prompt=bool(getattr(ns, "no_prompt", False)),
+        debug=bool(getattr(ns, "debug", False)),
     )
-    return Invocation(command="login", login=request, no_prompt=ns.no_prompt, debug=ns.debug)

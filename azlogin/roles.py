@@ -47,8 +47,6 @@ def choose(
                 f"Roles available: {_listing(found or roles)}.",
             )
         return found[0]
-    if len(roles) == 1:
-        return roles[0]
     preselected = next((r for r in roles if default and r.role_arn == default), None)
     if default and preselected is None:
         if not ui.interactive:
@@ -57,6 +55,8 @@ def choose(
                 f"Roles available: {_listing(roles)}. Update azure_default_role_arn.",
             )
         ui.warn(f"The default role {default} is not among the roles you were granted.")
+    if len(roles) == 1:
+        return roles[0]
     if not ui.interactive:
         if preselected is not None:
             return preselected

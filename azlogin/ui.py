@@ -234,7 +234,7 @@ class EnvAnswers:
         self._password = _env(env, "AZURE_DEFAULT_PASSWORD")
         self._code = _env(env, "AZLOGIN_MFA_CODE")
         self._totp = _env(env, "AZLOGIN_TOTP_SECRET")
-        self._password_used = False
+        self._password_used_for: set[str] = set()
 
     def info(self, message: str) -> None:
         self.inner.info(message)
@@ -246,9 +246,9 @@ class EnvAnswers:
         return self.inner.ask_username(default)
 
     def ask_password(self, username: str) -> str:
-        # Offered once: if the page asks again the password was wrong, so ask the person.
-        if self._password and not self._password_used:
-            self._password_used = True
+        # Offered once per user: if the page asks again, it was wrong; ask the person.
+        if self._password and username.lower() not in self._password_used_for:
+            self._password_used_for.add(username.lower())
             return self._password
         return self.inner.ask_password(username)
 

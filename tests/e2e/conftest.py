@@ -71,7 +71,11 @@ class Home:
             if line.startswith(("[profile ", "[default]")):
                 lines += [f"{k} = {v}" for k, v in keys.items()]
         existing = self.config.read_text() if self.config.exists() else ""
-        self.config.write_text(existing + "\n".join(lines) + "\n")
+        text = "\n".join(lines) + "\n"
+        services = text.index("[services ")
+        if text[services:] in existing:  # one [services …] section serves every profile
+            text = text[:services]
+        self.config.write_text(existing + text)
         return name
 
 

@@ -40,7 +40,7 @@ def files(tmp_path: Path) -> dict[str, str]:
 
 def world(env: dict[str, str], ui: ScriptedUI, raw: str, sts: FakeSts) -> app.World:
     provider = FixedAssertion(raw)
-    return app.World(env=env, ui=ui, provider=lambda: provider, sts_api=lambda p: sts)
+    return app.World(env=env, ui=ui, provider=lambda: provider, sts_api=lambda *a: sts)
 
 
 def test_full_login_writes_credentials_and_remembers_choices(files: dict[str, str]) -> None:
@@ -88,7 +88,7 @@ def test_valid_credentials_skip_the_sign_in(files: dict[str, str]) -> None:
     )
     provider = FixedAssertion("unused")
     ui = ScriptedUI()
-    w = app.World(env=files, ui=ui, provider=lambda: provider, sts_api=lambda p: FakeSts())
+    w = app.World(env=files, ui=ui, provider=lambda: provider, sts_api=lambda *a: FakeSts())
     assert app.login(app.LoginRequest("dev"), w) == 0
     assert provider.calls == []
     assert "valid until" in ui.said[0] and "--force-refresh" in ui.said[0]
@@ -111,7 +111,7 @@ def test_credentials_expiring_within_eleven_minutes_are_refreshed(files: dict[st
     )
     provider = FixedAssertion(response([f"{DEV},{P}"]))
     w = app.World(
-        env=files, ui=ScriptedUI(), provider=lambda: provider, sts_api=lambda p: FakeSts()
+        env=files, ui=ScriptedUI(), provider=lambda: provider, sts_api=lambda *a: FakeSts()
     )
     assert app.login(app.LoginRequest("dev"), w) == 0
     assert len(provider.calls) == 1
@@ -170,7 +170,7 @@ def _username_world(files: dict[str, str], ui: ScriptedUI) -> app.World:
             ui.ask_username(profile.username)
             return raw
 
-    return app.World(env=files, ui=ui, provider=AsksUsername, sts_api=lambda p: FakeSts())
+    return app.World(env=files, ui=ui, provider=AsksUsername, sts_api=lambda *a: FakeSts())
 
 
 def test_missing_profile_is_a_config_error(files: dict[str, str]) -> None:

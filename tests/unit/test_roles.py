@@ -73,3 +73,11 @@ def test_default_not_granted_is_error_without_prompt_and_warning_with() -> None:
     ui = ScriptedUI(choice=RO.role_arn)
     assert roles.choose(ALL, ui, flag=None, default=missing) == RO
     assert any("not among" in s for s in ui.said)
+
+
+def test_a_single_granted_role_does_not_hide_a_wrong_default() -> None:
+    with pytest.raises(ConfigError, match="not among"):
+        roles.choose([DEV], ScriptedUI(interactive=False), flag=None, default=RO.role_arn)
+    ui = ScriptedUI()
+    assert roles.choose([DEV], ui, flag=None, default=RO.role_arn) == DEV
+    assert ui.asked == [] and "not among" in ui.said[0]

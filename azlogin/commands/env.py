@@ -1,0 +1,65 @@
+"""``azlogin env``: the profile's credentials as shell exports, JSON or dotenv lines."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from ..app import World, obtain, web_identity
+from ..stores import FileStore
+
+EXAMPLES = """\
+examples:
+  eval "$(azlogin env --profile dev)"           bash/zsh: set AWS_* in this shell
+  azlogin env --profile dev --shell fish | source
+  azlogin env --profile dev --json              for scripts
+  eval "$(azlogin env --unset)"                 switch back: clear them again
+"""
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    from ..cli import add_sign_in_options
+    from ..exports import SHELLS
+
+    add_sign_in_options(parser)
+    fmt = parser.add_mutually_exclusive_group()
+    fmt.add_argument("--shell", choices=SHELLS, help="syntax of the exports (default: detected)")
+    fmt.add_argument("--json", action="store_const", const="json", dest="fmt", help="a JSON object")
+    fmt.add_argument("--dotenv", action="store_const", const="dotenv", dest="fmt", help="KEY=value")
+    parser.add_argument(
+        "--unset", action="store_true", help="print the lines that clear the variables instead"
+    )
+
+
+def output_format(ns: argparse.Namespace, world: World) -> str:
+    from ..exports import detect_shell
+
+    if ns.fmt:
+        return str(ns.fmt)
+    if ns.shell:
+        return str(ns.shell)
+    parent = _parent_name()
+    return detect_shell(world.env, parent)
+
+
+def _parent_name() -> str | None:
+    try:
+        with open(f"/proc/{os.getppid()}/comm", encoding="utf-8") as handle:
+            return handle.read().strip() or None
+    except OSError:
+        return None
+
+
+def run(ns: argparse.Namespace, world: World) -> int:
+    from ..exports import render, render_unset
+    from .login import request_from
+
+    fmt = output_format(ns, world)
+    if ns.unset:
+        world.out.write(render_unset(fmt))
+        return 0
+    if web_identity(world):
+        return 0
+    got = obtain(request_from(ns), world, FileStore(world.credentials_file, world.ui.info))
+    world.out.write(render(got.credentials, got.region, fmt))
+    return 0

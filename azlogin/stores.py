@@ -1,0 +1,96 @@
+"""Where obtained credentials live: the shared credentials file, or azlogin's private cache.
+
+``credential-process`` must not write ~/.aws/credentials (an entry there would shadow
+the credential_process itself), so it keeps its own 0600 cache under the state dir.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from . import awsfiles, credentials
+from .models import Credentials
+
+
+def state_dir(env: Mapping[str, str]) -> Path:
+    configured = env.get("AZLOGIN_STATE_DIR")
+    return Path(configured).expanduser() if configured else Path.home() / ".azlogin"
+
+
+class Store(Protocol):
+    def load(self, profile: str) -> Credentials | None: ...
+
+    def save(self, profile: str, creds: Credentials) -> None: ...
+
+    def describe(self, profile: str) -> str: ...
+
+
+class FileStore:
+    """The profile's section of ~/.aws/credentials."""
+
+    def __init__(self, path: Path, notify: Callable[[str], None] | None = None) -> None:
+        self.path = path
+        self.notify = notify
+
+    def load(self, profile: str) -> Credentials | None:
+        section = awsfiles.read_sections(self.path).get(profile) or {}
+        expires = credentials.parse_time(section.get("aws_expiration", ""))
+        keys = [section.get(k, "") for k in credentials.KEYS[:3]]
+        if expires is None or not keys[0] or not keys[1]:
+            return None
+        return Credentials(keys[0], keys[1], keys[2], expires)
+
+    def save(self, profile: str, creds: Credentials) -> None:
+        credentials.write(self.path, profile, creds, self.notify)
+
+    def describe(self, profile: str) -> str:
+        return awsfiles.display(self.path)
+
+
+class CacheStore:
+    """One private JSON file per profile and config file, mode 0600 in a 0700 directory."""
+
+    def __init__(self, directory: Path, config_file: Path) -> None:
+        self.directory = directory
+        self.config_file = config_file
+
+    def _file(self, profile: str) -> Path:
+        key = hashlib.sha256(f"{self.config_file.resolve()}\0{profile}".encode()).hexdigest()
+        return self.directory / f"{key[:24]}.json"
+
+    def load(self, profile: str) -> Credentials | None:
+        try:
+            data = json.loads(self._file(profile).read_text(encoding="utf-8"))
+            return Credentials(
+                data["AccessKeyId"],
+                data["SecretAccessKey"],
+                data["SessionToken"],
+                datetime.fromisoformat(data["Expiration"].replace("Z", "+00:00")),
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # no cache, or a damaged one: sign in again
+
+    def save(self, profile: str, creds: Credentials) -> None:
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(self.directory, 0o700)
+        awsfiles.atomic_write(self._file(profile), json.dumps(as_process_json(creds)))
+
+    def describe(self, profile: str) -> str:
+        return "azlogin's private cache"
+
+
+def as_process_json(creds: Credentials) -> dict[str, object]:
+    """The credential_process format the AWS SDKs read."""
+    return {
+        "Version": 1,
+        "AccessKeyId": creds.access_key_id,
+        "SecretAccessKey": creds.secret_access_key,
+        "SessionToken": creds.session_token,
+        "Expiration": credentials.format_time(creds.expiration),
+    }
