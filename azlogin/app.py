@@ -21,6 +21,7 @@ from .stores import FileStore, Store
 from .ui import UI
 
 if TYPE_CHECKING:
+    from .saml import Assertion
     from .sts import StsApi
 
 
@@ -241,11 +242,13 @@ def sign_in(request: LoginRequest, world: World, profile: Profile, store: Store)
         "assertion grants %d role(s), destination %s", len(assertion.roles), assertion.destination
     )
 
+    aliases = account_names(world, profile, assertion, request)
     role = roles.choose(
         assertion.roles,
         world.ui,
         flag=request.role if request.role else None,
         default=None if request.role else profile.role_arn,
+        aliases=aliases,
     )
     requested = round(profile.duration_hours * 3600)
 
@@ -272,12 +275,38 @@ def sign_in(request: LoginRequest, world: World, profile: Profile, store: Store)
     )
     world.ui.info(
         f"Wrote profile '{profile.name}' to {store.describe(profile.name)}: "
-        f"{roles.label(role)}, valid until {credentials.format_time(creds.expiration)} "
+        f"{roles.label(role, aliases)}, valid until {credentials.format_time(creds.expiration)} "
         f"({hours_text(max(granted, 0))}{note})."
     )
     if world.ui.interactive:
         remember_defaults(world, profile, ui.username, role.role_arn, request)
     return creds
+
+
+def account_names(
+    world: World, profile: Profile, assertion: Assertion, request: LoginRequest
+) -> dict[str, str]:
+    """Names for the picker: configured ones, the private cache, and AWS's role chooser.
+
+    The chooser page is fetched only when a picker will be shown (several roles, a
+    person, no --role); it is bounded by a short timeout and never fails the login.
+    """
+    from . import accounts
+    from .stores import state_dir
+
+    configured = accounts.aliases_from_config(profile.account_aliases or "")
+    cache = accounts.cache_file(state_dir(world.env), profile.authority_url, profile.tenant_id)
+    if len(assertion.roles) < 2 or not world.ui.interactive or request.role:
+        return {**accounts.read_cache(cache), **configured}
+    lookup = accounts.AliasLookup(
+        acs_url=profile.acs_url,
+        saml_response=assertion.raw,
+        cache_file=cache,
+        configured=configured,
+        account_ids={r.account_id for r in assertion.roles},
+        verify=request.sign_in.verify_ssl,
+    )
+    return lookup.start().result()
 
 
 def remember_defaults(

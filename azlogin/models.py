@@ -28,6 +28,7 @@ class Profile:
     acs_url: str = "https://signin.aws.amazon.com/saml"
     browser: str | None = None
     mfa_method: str | None = None
+    account_aliases: str | None = None  # "111111111111=dev, 222222222222=prod"
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property

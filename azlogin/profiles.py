@@ -50,6 +50,7 @@ SETTINGS = (
     Setting("acs_url", "azlogin_acs_url", ("AZLOGIN_ACS_URL",)),
     Setting("browser", "azlogin_browser", ()),  # AZLOGIN_BROWSER is read by the launcher
     Setting("mfa_method", "azlogin_mfa_method", ("AZLOGIN_MFA_METHOD",)),
+    Setting("account_aliases", "azlogin_account_aliases", ()),
 )
 
 MFA_METHODS = ("PhoneAppNotification", "PhoneAppOTP", "OneWaySMS", "TwoWayVoiceMobile")
@@ -206,6 +207,7 @@ def load_profile(
         acs_url=raw.get("acs_url") or default_acs_url(region),
         browser=raw.get("browser"),
         mfa_method=mfa,
+        account_aliases=raw.get("account_aliases"),
         sources=sources,
     )
 

@@ -39,6 +39,8 @@ def test_interactive_sign_in_then_remembered_defaults(home: Home) -> None:
     child.expect("Verification code:")
     child.sendline(totp.code(TOTP_SECRET))
     child.expect("Role to assume:")
+    # Account names come from AWS's role-chooser page (the sandbox's), fetched meanwhile.
+    child.expect(r"sandbox-prod \(222222222222\) › ReadOnly")
     child.send("ReadOnly")
     child.expect("ReadOnly")
     child.send("\r")
@@ -69,7 +71,7 @@ def test_interactive_sign_in_then_remembered_defaults(home: Home) -> None:
         AZLOGIN_TOTP_SECRET=TOTP_SECRET,
     )
     assert code == 0, err
-    assert "222222222222 › ReadOnly" in err
+    assert "sandbox-prod (222222222222) › ReadOnly" in err  # the name was cached
 
 
 def test_ctrl_c_at_a_prompt_exits_130_and_writes_nothing(home: Home) -> None:
