@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ..errors import BrowserError, ConfigError, Interrupted, PromptRequired, SignInError
 from ..models import BrowserMode, Profile, SignInOptions
 from ..saml import login_url
-from ..ui import UI, EnvAnswers, Option
+from ..ui import UI, Option
 from . import session
 from .capture import AcsMatcher, Capture
 from .discovery import display_available
@@ -44,9 +44,9 @@ class _StaleSession(Exception):
 class BrowserSignIn:
     """Gets a SAML assertion by signing in to Entra ID in a (usually headless) browser.
 
-    ``env`` supplies AZLOGIN_BROWSER, HTTPS_PROXY/NO_PROXY, DISPLAY, AZLOGIN_STATE_DIR,
-    AZLOGIN_PAGE_TIMEOUT and, unless the UI already is an :class:`EnvAnswers`, the secrets
-    it answers (AZURE_DEFAULT_PASSWORD, AZLOGIN_MFA_CODE, AZLOGIN_TOTP_SECRET).
+    ``env`` supplies AZLOGIN_BROWSER, HTTPS_PROXY/NO_PROXY, DISPLAY/WAYLAND_DISPLAY,
+    AZLOGIN_STATE_DIR and AZLOGIN_PAGE_TIMEOUT. Secrets come only through ``ui`` (the app
+    wraps it in :class:`~azlogin.ui.EnvAnswers` for AZURE_DEFAULT_PASSWORD and friends).
     """
 
     def __init__(self, env: Mapping[str, str] | None = None, state_dir: Path | None = None) -> None:
@@ -58,8 +58,6 @@ class BrowserSignIn:
 
     def get_assertion(self, profile: Profile, ui: UI, options: SignInOptions) -> str:
         """The base64 SAMLResponse exactly as the hand-off page posted it."""
-        if not isinstance(ui, EnvAnswers):
-            ui = EnvAnswers(ui, self.env)
         if options.reset_session and reset_session(profile, self.state_dir):
             ui.info("Forgot the remembered browser session.")
         try:

@@ -8,7 +8,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from azlogin.ui import Option
+from azlogin.ui import EnvAnswers, Option
 
 Answer = str | Callable[[], str]
 
@@ -145,3 +145,8 @@ def totp(secret: str, at: float | None = None) -> str:
     offset = digest[-1] & 0x0F
     value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
     return f"{value % 1_000_000:06d}"
+
+
+def with_env(ui: ScriptedUI, **env: str) -> EnvAnswers:
+    """The scripted person behind EnvAnswers, as the app wraps every UI it hands over."""
+    return EnvAnswers(ui, env)

@@ -19,7 +19,7 @@ from azlogin.sandbox.scenario import DEFAULT_TENANT_ID
 from azlogin.sandbox.server import Sandbox
 
 from .conftest import PASSWORD
-from .fakes import ScriptedUI, totp
+from .fakes import ScriptedUI, totp, with_env
 
 pytestmark = pytest.mark.browser
 
@@ -48,8 +48,8 @@ def test_bob_without_mfa_non_interactive(
     make_profile: ProfileMaker, make_signin: SignInMaker, fresh_sandbox: Sandbox
 ) -> None:
     ui = ScriptedUI(interactive=False)
-    signin = make_signin(AZURE_DEFAULT_PASSWORD=PASSWORD)
-    assertion = signin.get_assertion(make_profile("bob@sandbox.example"), ui, OPTIONS)
+    env_ui = with_env(ui, AZURE_DEFAULT_PASSWORD=PASSWORD)
+    assertion = make_signin().get_assertion(make_profile("bob@sandbox.example"), env_ui, OPTIONS)
     assert who(assertion) == "bob@sandbox.example"
     assert ui.kinds_asked() == ["username"]  # the configured default; the password from env
     assert fresh_sandbox.sign_ins_by_user == {"bob@sandbox.example": 1}
@@ -76,8 +76,8 @@ def test_username_is_asked_when_not_configured(
 
 def test_alice_totp_from_env_secret(make_profile: ProfileMaker, make_signin: SignInMaker) -> None:
     ui = ScriptedUI(interactive=False)
-    signin = make_signin(AZURE_DEFAULT_PASSWORD=PASSWORD, AZLOGIN_TOTP_SECRET=TOTP_SECRET)
-    assertion = signin.get_assertion(make_profile("alice@sandbox.example"), ui, OPTIONS)
+    env_ui = with_env(ui, AZURE_DEFAULT_PASSWORD=PASSWORD, AZLOGIN_TOTP_SECRET=TOTP_SECRET)
+    assertion = make_signin().get_assertion(make_profile("alice@sandbox.example"), env_ui, OPTIONS)
     assert who(assertion) == "alice@sandbox.example"
     assert "code" not in ui.kinds_asked()
 
@@ -143,10 +143,9 @@ def test_dave_method_picker_asks_the_person(
 
 def test_erin_sms_code(make_profile: ProfileMaker, make_signin: SignInMaker) -> None:
     ui = ScriptedUI({"code": "246810"}, interactive=False)
-    signin = make_signin(AZURE_DEFAULT_PASSWORD=PASSWORD)
-    assert who(signin.get_assertion(make_profile("erin@sandbox.example"), ui, OPTIONS)) == (
-        "erin@sandbox.example"
-    )
+    env_ui = with_env(ui, AZURE_DEFAULT_PASSWORD=PASSWORD)
+    assertion = make_signin().get_assertion(make_profile("erin@sandbox.example"), env_ui, OPTIONS)
+    assert who(assertion) == "erin@sandbox.example"
     assert ui.asked[-1][0] == "code"
     assert "MFA_CODE" not in ui.asked[-1][1]
 
@@ -195,10 +194,9 @@ def test_wrong_password_then_right(
 def test_wrong_env_password_non_interactive_fails_without_asking_again(
     make_profile: ProfileMaker, make_signin: SignInMaker, fresh_sandbox: Sandbox
 ) -> None:
-    ui = ScriptedUI(interactive=False)
-    signin = make_signin(AZURE_DEFAULT_PASSWORD="not-it-9876")
+    ui = with_env(ScriptedUI(interactive=False), AZURE_DEFAULT_PASSWORD="not-it-9876")
     with pytest.raises(SignInError) as caught:
-        signin.get_assertion(make_profile("bob@sandbox.example"), ui, OPTIONS)
+        make_signin().get_assertion(make_profile("bob@sandbox.example"), ui, OPTIONS)
     assert caught.value.code == "50126"
     assert password_posts(fresh_sandbox) == 1
     assert "not-it-9876" not in f"{caught.value} {caught.value.hint}"
@@ -252,10 +250,9 @@ def test_missing_password_without_a_person_names_the_variable(
 def test_error_users(
     make_profile: ProfileMaker, make_signin: SignInMaker, username: str, code: str
 ) -> None:
-    ui = ScriptedUI(interactive=False)
-    signin = make_signin(AZURE_DEFAULT_PASSWORD=PASSWORD)
+    ui = with_env(ScriptedUI(interactive=False), AZURE_DEFAULT_PASSWORD=PASSWORD)
     with pytest.raises(SignInError) as caught:
-        signin.get_assertion(make_profile(username), ui, OPTIONS)
+        make_signin().get_assertion(make_profile(username), ui, OPTIONS)
     assert caught.value.code == code
     assert f"AADSTS{code}" in caught.value.message
     assert caught.value.hint
@@ -264,14 +261,13 @@ def test_error_users(
 def test_disabled_and_expired_accounts(
     make_profile: ProfileMaker, make_signin: SignInMaker, fresh_sandbox: Sandbox
 ) -> None:
-    signin = make_signin(AZURE_DEFAULT_PASSWORD=PASSWORD)
+    signin = make_signin()
     for change, code in (({"disabled": True}, "50057"), ({"password_expired": True}, "50055")):
         fresh_sandbox.update_user("bob@sandbox.example", **change)
+        ui = with_env(ScriptedUI(interactive=False), AZURE_DEFAULT_PASSWORD=PASSWORD)
         try:
             with pytest.raises(SignInError) as caught:
-                signin.get_assertion(
-                    make_profile("bob@sandbox.example"), ScriptedUI(interactive=False), OPTIONS
-                )
+                signin.get_assertion(make_profile("bob@sandbox.example"), ui, OPTIONS)
         finally:
             fresh_sandbox.update_user("bob@sandbox.example", disabled=False, password_expired=False)
         assert caught.value.code == code

@@ -8,8 +8,10 @@ from azlogin.browser.pages import preferred_method
 from azlogin.models import Profile
 
 
-def prof(**kw: str) -> Profile:
-    return Profile(name="p", tenant_id=kw.pop("tenant_id", "t1"), app_id_uri="u", **kw)  # type: ignore[arg-type]
+def prof(
+    username: str, tenant_id: str = "t1", authority_host: str = "login.microsoftonline.com"
+) -> Profile:
+    return Profile("p", tenant_id, "u", username=username, authority_host=authority_host)
 
 
 def test_one_session_per_identity_not_per_profile() -> None:
