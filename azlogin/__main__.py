@@ -132,15 +132,30 @@ def main(
             import traceback
 
             stderr.write(SECRETS.scrub("".join(traceback.format_exception(exc))))
+        if exc.status == ExitStatus.INTERRUPTED:
+            _quiet_after_interrupt()
+            stderr.write(f"azlogin: interrupted ({SECRETS.scrub(exc.message)}); {UNCHANGED}\n")
+            return int(exc.status)
         stderr.write(f"azlogin: error: {SECRETS.scrub(exc.message)}\n")
         if exc.hint:
             stderr.write(f"hint: {SECRETS.scrub(exc.hint)}\n")
         return int(exc.status)
     except KeyboardInterrupt:
-        stderr.write("azlogin: interrupted; no file was changed.\n")
+        _quiet_after_interrupt()
+        stderr.write(f"azlogin: interrupted; {UNCHANGED}\n")
         return int(ExitStatus.INTERRUPTED)
     except SystemExit as exc:  # argparse: --help, --version, usage errors
         return exc.code if isinstance(exc.code, int) else int(ExitStatus.USAGE)
+
+
+# Files are replaced atomically, so an interruption leaves each as it was or complete.
+UNCHANGED = "files are as they were or completely written, never half-written."
+
+
+def _quiet_after_interrupt() -> None:
+    # A terminal's Ctrl-C reaches Playwright's driver process too; the dead pipe then
+    # surfaces as asyncio's "Future exception was never retrieved" at exit. Not news.
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
 
 
 def run() -> None:

@@ -10,6 +10,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
+import boto3
 import pytest
 
 from azlogin.errors import ExitStatus
@@ -215,3 +216,27 @@ def test_web_identity_needs_no_sign_in(home: Home) -> None:
     assert code == 0
     assert "nothing to sign in" in err
     assert home.sandbox.request_log == []
+
+
+def test_chained_profile_in_env_and_credential_process(
+    home: Home, capfd: pytest.CaptureFixture[str]
+) -> None:
+    profile = _chained(home, "sandbox-external-id")
+    secrets = {"AZURE_DEFAULT_PASSWORD": PASSWORD, "AZLOGIN_TOTP_SECRET": TOTP_SECRET}
+    code, err = run(home, "env", "--profile", profile, "--json", **secrets)
+    assert code == 0, err
+    exported = json.loads(capfd.readouterr().out)
+    who = boto3.client(
+        "sts",
+        region_name="us-east-1",
+        endpoint_url=home.sandbox.sts_endpoint,
+        aws_access_key_id=exported["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=exported["AWS_SECRET_ACCESS_KEY"],
+        aws_session_token=exported["AWS_SESSION_TOKEN"],
+    ).get_caller_identity()
+    assert who["Arn"].startswith("arn:aws:sts::333333333333:assumed-role/Deployer/")
+    code, err = run(home, "credential-process", "--profile", profile, **secrets)
+    assert code == 0, err
+    process = json.loads(capfd.readouterr().out)
+    assert process["Version"] == 1 and process["AccessKeyId"].startswith("ASIA")
+    assert process["AccessKeyId"] != exported["AWS_ACCESS_KEY_ID"]  # its own cache, not the file
