@@ -6,6 +6,7 @@ The CLI under test is the real one; boto3 finds the sandbox STS through the prof
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,9 +40,17 @@ def shared_sandbox() -> Iterator[Sandbox]:
 
 
 @pytest.fixture
-def sandbox(shared_sandbox: Sandbox) -> Sandbox:
+def sandbox(shared_sandbox: Sandbox) -> Iterator[Sandbox]:
+    """The shared sandbox, fresh for each test: flows and counters forgotten, and any
+    user or fault a test changed put back afterwards (reset() keeps the scenario)."""
     shared_sandbox.reset()
-    return shared_sandbox
+    yield shared_sandbox
+    original = default_scenario()
+    for tenant in original.tenants:
+        for user in tenant.users:
+            fields = dataclasses.asdict(user)
+            shared_sandbox.update_user(fields.pop("username"), **fields)
+    shared_sandbox.update_faults(**dataclasses.asdict(original.faults))
 
 
 @dataclass
