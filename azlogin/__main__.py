@@ -31,6 +31,10 @@ def _configure_logging(debug: bool, stderr: TextIO) -> None:
     else:
         log.setLevel(logging.WARNING)
     log.propagate = False
+    # Playwright logs errors of its event listeners (its next call raises them anyway);
+    # after Ctrl-C those are tracebacks about the driver's closed pipe, printed before
+    # azlogin can say "interrupted". They are for --debug only.
+    logging.getLogger("playwright").setLevel(logging.NOTSET if debug else logging.CRITICAL)
 
 
 def _make_ui(
@@ -89,12 +93,17 @@ def _run(
 
         return BrowserSignIn(env)
 
+    from .sts import ClientCache  # no botocore until a client is built
+
+    clients = ClientCache()  # --all-profiles: one client per distinct endpoint, not per profile
+
     def sts_api(profile: Profile, verify: bool = True) -> StsApi:
-        from . import awsfiles, profiles, sts
+        from . import awsfiles, profiles
 
         sections = awsfiles.read_sections(awsfiles.config_path(env))
-        known = profiles.find_section(sections, profile.name) is not None
-        return sts.client(profile.region, profile.name if known else None, verify)  # type: ignore[return-value]
+        section = profiles.find_section(sections, profile.name)
+        name = profile.name if section is not None else None
+        return clients.get(profile.region, name, verify, section)  # type: ignore[return-value]
 
     world = World(
         env=env,

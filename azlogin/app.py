@@ -235,6 +235,7 @@ def sign_in(request: LoginRequest, world: World, profile: Profile, store: Store)
     if not request.sign_in.verify_ssl:
         world.ui.warn("TLS certificates are not verified (--no-verify-ssl): use only for testing.")
     ui = RememberingUI(world.ui)
+    sts_api = prepare_sts(world, profile, request.sign_in.verify_ssl)
     raw = world.provider().get_assertion(profile, ui, request.sign_in)  # type: ignore[arg-type]
     SECRETS.add(raw)
     assertion = saml.parse_assertion(raw)
@@ -258,7 +259,7 @@ def sign_in(request: LoginRequest, world: World, profile: Profile, store: Store)
         )
 
     grant = sts.assume_role_with_saml(
-        world.sts_api(profile, request.sign_in.verify_ssl),
+        sts_api(),
         role,
         assertion.raw,
         requested,
@@ -281,6 +282,21 @@ def sign_in(request: LoginRequest, world: World, profile: Profile, store: Store)
     if world.ui.interactive:
         remember_defaults(world, profile, ui.username, role.role_arn, request)
     return creds
+
+
+def prepare_sts(world: World, profile: Profile, verify: bool) -> Callable[[], StsApi]:
+    """Start building ``profile``'s STS client now; the returned function waits for it.
+
+    Importing botocore and loading the STS model take a few hundred milliseconds of CPU,
+    which the browser's start, spent mostly waiting for Chromium, hides when they overlap.
+    A failure is raised where the client is used, as before.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="azlogin-sts")
+    future = pool.submit(world.sts_api, profile, verify)
+    pool.shutdown(wait=False)
+    return future.result
 
 
 def account_names(

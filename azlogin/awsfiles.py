@@ -12,12 +12,33 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import inifile
 from .errors import ConfigError, FileWriteError
 
-LOCK_TIMEOUT_SECONDS = 30.0
+if TYPE_CHECKING:
+    from filelock import BaseFileLock
+
+LOCK_TIMEOUT_SECONDS = 30.0  # AZLOGIN_LOCK_TIMEOUT overrides it
 LOCK_NOTICE_SECONDS = 1.0
+
+
+def lock_timeout(env: Mapping[str, str] | None = None) -> float:
+    """Seconds to wait for another azlogin's lock: ``AZLOGIN_LOCK_TIMEOUT``, else 30."""
+    text = (os.environ if env is None else env).get("AZLOGIN_LOCK_TIMEOUT", "").strip()
+    if not text:
+        return LOCK_TIMEOUT_SECONDS
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise ConfigError(
+            f"AZLOGIN_LOCK_TIMEOUT={text!r} is not a number of seconds.",
+            "Unset it, or use e.g. 30.",
+        )
+    return value
 
 
 def config_path(env: Mapping[str, str]) -> Path:
@@ -42,16 +63,20 @@ def display(path: Path) -> str:
 def read_text(path: Path) -> str:
     """The file's text ('' when missing), line endings untouched."""
     try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            return handle.read()
+        data = path.read_bytes()
     except FileNotFoundError:
         return ""
-    except UnicodeDecodeError:
-        raise ConfigError(
-            f"{display(path)} is not UTF-8 text.", "Check the file for binary junk."
-        ) from None
     except OSError as exc:
         raise ConfigError(f"Cannot read {display(path)}: {exc.strerror}.") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start].decode("utf-8")  # valid up to the first bad byte
+        line = len(inifile.split_lines(before + "x"))
+        raise ConfigError(
+            f"{display(path)} line {line}: not UTF-8 text (binary junk?).",
+            "Fix that line; azlogin changes nothing in a file it cannot parse.",
+        ) from None
 
 
 def read_sections(path: Path) -> dict[str, dict[str, str]]:
@@ -99,32 +124,47 @@ def atomic_write(path: Path, text: str) -> None:
 @contextlib.contextmanager
 def locked(
     path: Path,
-    timeout: float = LOCK_TIMEOUT_SECONDS,
+    timeout: float | None = None,
     notify: Callable[[str], None] | None = None,
 ) -> Iterator[None]:
     """Hold the cross-process lock for ``path`` (a ``.lock`` file beside its target)."""
-    from filelock import FileLock, Timeout
+    from filelock import FileLock
 
-    target = resolve_target(path)
-    if not target.parent.exists():
-        target.parent.mkdir(parents=True, mode=0o700)
-    lock = FileLock(str(target) + ".lock", mode=0o600)
-    try:
-        lock.acquire(timeout=min(LOCK_NOTICE_SECONDS, timeout))
-    except Timeout:
+    timeout = lock_timeout() if timeout is None else timeout
+    lock = FileLock(str(resolve_target(path)) + ".lock", mode=0o600)
+    if not _acquire(lock, min(LOCK_NOTICE_SECONDS, timeout), path):
         if notify:
             notify(f"Waiting for another azlogin to finish with {display(path)}…")
-        try:
-            lock.acquire(timeout=max(0.0, timeout - LOCK_NOTICE_SECONDS))
-        except Timeout:
+        if not _acquire(lock, max(0.0, timeout - LOCK_NOTICE_SECONDS), path):
             raise FileWriteError(
                 f"{display(path)} stayed locked for {timeout:.0f} s by another process.",
                 f"If no other azlogin is running, delete {display(Path(lock.lock_file))}.",
-            ) from None
+            )
     try:
         yield
     finally:
         lock.release()
+
+
+def _acquire(lock: BaseFileLock, seconds: float, path: Path) -> bool:
+    """True once held, False on time-out; a lock file that cannot be made is a write failure
+    (filelock's Timeout is an OSError too, hence the order)."""
+    from filelock import Timeout
+
+    lock_file = Path(lock.lock_file)
+    try:
+        if not lock_file.parent.exists():
+            lock_file.parent.mkdir(parents=True, mode=0o700)
+        lock.acquire(timeout=seconds)
+    except Timeout:
+        return False
+    except OSError as exc:
+        raise FileWriteError(
+            f"Cannot write {display(path)}: cannot create {lock_file.name}: {exc.strerror or exc}.",
+            "Check free disk space and the permissions of the directory; "
+            "the file was left as it was.",
+        ) from None
+    return True
 
 
 def update_section(
@@ -132,7 +172,7 @@ def update_section(
     section: str,
     values: Mapping[str, str | None],
     *,
-    lock_timeout: float = LOCK_TIMEOUT_SECONDS,
+    lock_timeout: float | None = None,
     notify: Callable[[str], None] | None = None,
 ) -> None:
     """Set (or with None, remove) keys of one section, keeping every other byte."""

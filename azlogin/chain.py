@@ -165,6 +165,8 @@ def signed_client(
     import boto3
     from botocore.config import Config
 
+    if not verify:
+        sts.quiet_unverified_tls()
     session = boto3.session.Session(
         aws_access_key_id=creds.access_key_id,
         aws_secret_access_key=creds.secret_access_key,

@@ -12,8 +12,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-_SECTION = re.compile(r"^\s*\[(?P<name>.+)\]\s*$")
-_OPTION = re.compile(r"^(?P<key>[^=:\s][^=:]*?)\s*(?P<sep>[=:])(?P<space>\s*)(?P<value>.*?)\s*$")
+# configparser's SECTCRE: a line starting "[name]" is a header, whatever follows the "]".
+_SECTION = re.compile(r"^\s*\[(?P<name>.+)\]")
+# Matched against a stripped line. No lazy group is followed by \s* here: that backtracks
+# quadratically, and a hostile file with one long line would hang the parse.
+_OPTION = re.compile(r"^(?P<key>[^=:\s][^=:]*)(?P<sep>[=:])(?P<space>\s*)(?P<value>.*)$")
+# Lines end as Python's universal newlines (what configparser reads) end them: \r\n, \r or
+# \n only. str.splitlines() would also split at \f, \x85, \u2028…, which botocore keeps
+# inside a value, so the two would disagree about which section a line belongs to.
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+BOM = "\ufeff"
 
 
 class IniSyntaxError(ValueError):
@@ -41,6 +49,11 @@ def _body(text: str) -> str:
     return text.rstrip("\r\n")
 
 
+def split_lines(text: str) -> list[str]:
+    """The file's lines, line endings kept, split exactly where botocore splits them."""
+    return _LINES.findall(text)
+
+
 def parse(text: str) -> list[Line]:
     """Split a file into classified lines; raise IniSyntaxError naming the first bad line."""
     lines: list[Line] = []
@@ -49,7 +62,9 @@ def parse(text: str) -> list[Line]:
     key_indent = 0
     seen_sections: set[str] = set()
     seen_keys: set[str] = set()
-    for number, raw in enumerate(text.splitlines(keepends=True), start=1):
+    if text.startswith(BOM):  # configparser reads it as part of the first line, and fails
+        raise IniSyntaxError(1, "starts with a byte order mark (BOM), which AWS tools reject too")
+    for number, raw in enumerate(split_lines(text), start=1):
         body = _body(raw)
         stripped = body.strip()
         indent = len(body) - len(body.lstrip())

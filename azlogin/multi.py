@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import awsfiles, credentials, profiles
-from .app import LoginRequest, World, hours_text, is_azure
+from .app import LoginRequest, World, hours_text, is_azure, prepare_sts
 from .errors import AzloginError, ExitStatus, Interrupted
 from .models import Credentials, Profile, Role
 from .redact import SECRETS, log
@@ -94,6 +94,8 @@ def _refresh_group(
 ) -> None:
     from . import roles, saml, sts
 
+    # Profiles with the same endpoint settings share this client (see sts.ClientCache).
+    first_api = prepare_sts(world, members[0], request.sign_in.verify_ssl)
     try:
         raw = world.provider().get_assertion(members[0], world.ui, request.sign_in)
         SECRETS.add(raw)
@@ -113,9 +115,11 @@ def _refresh_group(
             continue
         chosen.append((profile, role))
 
+    verify = request.sign_in.verify_ssl
+
     def assume(item: tuple[Profile, Role]) -> tuple[Profile, Role, Credentials]:
         profile, role = item
-        api = world.sts_api(profile, request.sign_in.verify_ssl)
+        api = first_api() if profile is members[0] else world.sts_api(profile, verify)
         grant = sts.assume_role_with_saml(
             api, role, assertion.raw, round(profile.duration_hours * 3600)
         )

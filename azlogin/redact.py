@@ -6,8 +6,11 @@ azlogin's own messages never format secrets; this catches what a library might s
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 MASK = "‹redacted›"
+# Where azlogin reads secrets from (either case): never handed on to a process it starts.
+SECRET_VARIABLES = ("AZURE_DEFAULT_PASSWORD", "AZLOGIN_MFA_CODE", "AZLOGIN_TOTP_SECRET")
 MIN_LENGTH = 4  # shorter strings would mask ordinary words
 
 
@@ -34,3 +37,9 @@ class SecretRegistry(logging.Filter):
 SECRETS = SecretRegistry()
 log = logging.getLogger("azlogin")
 log.addFilter(SECRETS)
+
+
+def without_secrets(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` without azlogin's secret inputs: for the browser and for ``exec``'s command."""
+    drop = {n for name in SECRET_VARIABLES for n in (name, name.lower())}
+    return {k: v for k, v in env.items() if k not in drop}

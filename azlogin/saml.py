@@ -115,7 +115,11 @@ def _time(value: str | None) -> datetime | None:
     fraction = (m.group(2) or "0")[:6].ljust(6, "0")
     offset = m.group(3) or "Z"
     offset = "+00:00" if offset == "Z" else offset
-    return datetime.fromisoformat(f"{m.group(1)}.{fraction}{offset}").astimezone(timezone.utc)
+    try:  # the shape fits, the values may not: month 13, offset +24:00, year 1 at +01:00
+        moment = datetime.fromisoformat(f"{m.group(1)}.{fraction}{offset}")
+        return moment.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
+        raise SamlError(f"The SAML assertion has an invalid time value: {text[:40]!r}") from None
 
 
 def parse_role_value(value: str) -> Role:
@@ -158,7 +162,11 @@ def parse_assertion(raw: str) -> Assertion:
     try:
         root = etree.fromstring(xml, _parser())
     except etree.XMLSyntaxError as exc:
-        raise SamlError(f"The SAML response is not well-formed XML ({exc.msg}).") from None
+        reason = " ".join(str(exc.msg).split())  # libxml2's messages end in a newline
+        raise SamlError(f"The SAML response is not well-formed XML ({reason}).") from None
+    # The byte check above cannot see a DTD in UTF-16 or UTF-32; the parsed tree can.
+    if root.getroottree().docinfo.internalDTD is not None:  # set by any <!DOCTYPE>
+        raise SamlError("The SAML response contains a DTD, which a genuine one never does.")
     if root.tag != f"{{{PROTOCOL_NS}}}Response":
         raise SamlError("The SAML response is not a samlp:Response.")
     status = root.find("p:Status/p:StatusCode", _NS)

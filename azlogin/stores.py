@@ -77,7 +77,9 @@ class CacheStore:
             return None  # no cache, or a damaged one: sign in again
 
     def save(self, profile: str, creds: Credentials) -> None:
-        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        missing = [d for d in (self.directory, *self.directory.parents) if not d.exists()]
+        for directory in reversed(missing):  # the state dir too, when this creates it
+            directory.mkdir(mode=0o700, exist_ok=True)
         os.chmod(self.directory, 0o700)
         awsfiles.atomic_write(self._file(profile), json.dumps(as_process_json(creds)))
 

@@ -1,16 +1,18 @@
-"""AssumeRoleWithSAML and AssumeRole through boto3; botocore errors become ours.
+"""AssumeRoleWithSAML and AssumeRole through botocore (boto3's core); its errors become ours.
 
-boto3 is imported inside the functions: the refresh check must not pay for it. The
-endpoint is boto3's choice (region, ``AWS_ENDPOINT_URL_STS``, the profile's ``services``),
+botocore is imported inside the functions: the refresh check must not pay for it. The
+endpoint is botocore's choice (region, ``AWS_ENDPOINT_URL_STS``, the profile's ``services``),
 so tests point it at a local STS without any code path of ours.
 """
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timezone
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from .errors import AwsError
 from .models import Credentials, Role
@@ -33,6 +35,11 @@ HINTS: Mapping[str, str] = {
     "RegionDisabledException": "STS is not enabled in this region: set region to an enabled "
     "one or enable it in the account settings.",
     "Throttling": "AWS is throttling requests; wait a moment and try again.",
+    "ThrottlingException": "AWS is throttling requests; wait a moment and try again.",
+    "RequestLimitExceeded": "AWS is throttling requests; wait a moment and try again.",
+    "ServiceUnavailable": "STS had a temporary failure; try again in a moment.",
+    "InternalFailure": "STS had a temporary failure; try again in a moment.",
+    "InternalError": "STS had a temporary failure; try again in a moment.",
     "ValidationError": "Check the requested duration and role.",
     "MalformedPolicyDocument": "The session policy is not valid.",
 }
@@ -53,34 +60,139 @@ class Grant:
     requested_seconds: int
 
 
-def client(region: str | None, profile_name: str | None = None, verify: bool = True) -> STSClient:
-    import boto3
+def quiet_unverified_tls() -> None:
+    """--no-verify-ssl: azlogin has said so once; urllib3 would add a two-line Python warning
+    naming its own source file, which reads like a crash."""
+    import warnings
+
+    from urllib3.exceptions import InsecureRequestWarning
+
+    warnings.filterwarnings("ignore", category=InsecureRequestWarning)
+
+
+def client(
+    region: str | None,
+    profile_name: str | None = None,
+    verify: bool = True,
+    loader: object | None = None,
+) -> STSClient:
+    """An STS client for ``profile_name``'s endpoint settings (its ``services``, ``ca_bundle``…).
+
+    ``loader``, a botocore data loader, lets clients share the service model, endpoint
+    rules and partitions that each new session would otherwise read and parse again.
+    botocore directly, not boto3: a boto3 session adds nothing for STS but its imports.
+    """
     from botocore import UNSIGNED
     from botocore.config import Config
+    from botocore.session import Session
 
     # AssumeRoleWithSAML needs no AWS credentials; UNSIGNED stops botocore from looking.
     config = Config(signature_version=UNSIGNED, retries={"mode": "standard", "max_attempts": 4})
-    session = boto3.session.Session(profile_name=profile_name)
-    return session.client(
+    if not verify:
+        quiet_unverified_tls()
+    session = Session(profile=profile_name)
+    if loader is not None:
+        session.register_component("data_loader", loader)
+    made = session.create_client(
         "sts",
-        region_name=region or session.region_name or "us-east-1",
+        region_name=region or session.get_config_variable("region") or "us-east-1",
         config=config,
         verify=verify,
     )
+    return cast("STSClient", made)
+
+
+# Profile keys that cannot change an unsigned STS client: azlogin's own (botocore never
+# reads them) and credential_process (credentials, which an unsigned client never
+# resolves). Two profiles differing only in these share a client.
+OWN_KEY_PREFIXES = ("azure_", "azlogin_")
+CREDENTIAL_ONLY_KEYS = frozenset({"credential_process"})
+
+
+class ClientCache:
+    """STS clients shared by the profiles whose settings botocore resolves the same way.
+
+    A new botocore session loads the STS model, endpoint rules and partitions again
+    (tens of milliseconds and megabytes each), so ``--all-profiles`` with 20 profiles spent
+    most of its time and memory building 20 identical clients. Profiles whose sections
+    hold the same botocore keys (``region``, ``services``, ``ca_bundle``…; everything but
+    azlogin's own) get the same endpoint from botocore, so they share a client, which is
+    thread-safe; a profile with other settings gets its own, from the shared data loader.
+    """
+
+    def __init__(self, make: Callable[..., STSClient] | None = None) -> None:
+        self._make = make  # None: this module's ``client``, looked up when a client is built
+        self._lock = threading.Lock()  # guards the two fields below
+        self._entries: dict[tuple[object, ...], _Entry] = {}
+        self._loader: object | None = None
+
+    def get(
+        self,
+        region: str | None,
+        profile_name: str | None,
+        verify: bool,
+        section: Mapping[str, str] | None = None,
+    ) -> STSClient:
+        """The client for a profile (``section``: its keys in ~/.aws/config, if it has one)."""
+        own = None
+        if profile_name is not None:
+            own = tuple(
+                sorted(
+                    (k, v)
+                    for k, v in (section or {}).items()
+                    if not k.startswith(OWN_KEY_PREFIXES) and k not in CREDENTIAL_ONLY_KEYS
+                )
+            )
+        with self._lock:
+            entry = self._entries.setdefault((region, verify, own), _Entry())
+            loader = self._shared_loader(own)
+        # One build per settings; profiles with other settings build theirs meanwhile.
+        with entry.lock:
+            if entry.client is None:
+                make = self._make or client
+                entry.client = make(region, profile_name, verify, loader)
+            return entry.client
+
+    def _shared_loader(self, own: tuple[tuple[str, str], ...] | None) -> object | None:
+        if own is not None and any(k == "data_path" for k, _ in own):
+            return None  # a profile with its own model directory loads its own models
+        if self._loader is None:
+            from botocore.loaders import create_loader
+
+            # What each session would build for itself: AWS_DATA_PATH is botocore's own
+            # reading of the process environment.
+            self._loader = create_loader(os.environ.get("AWS_DATA_PATH"))
+        return self._loader
+
+
+class _Entry:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.client: STSClient | None = None
 
 
 def translate(exc: Exception, action: str, role_arn: str) -> AwsError:
     """A botocore error as an AwsError with a hint; never includes request parameters."""
-    from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.exceptions import BotoCoreError, ClientError, SSLError
 
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
         code = str(error.get("Code", "Unknown"))
         message = str(error.get("Message", "")).strip()
+        # botocore's standard retry mode already retried throttling and 5xx answers.
+        retries = int(exc.response.get("ResponseMetadata", {}).get("RetryAttempts") or 0)
+        tries = f" ({retries + 1} attempts)" if retries else ""
         return AwsError(
-            f"STS {action} for {role_arn} failed: {code}: {message}".rstrip(": "),
+            f"STS {action} for {role_arn} failed: {code}: {message}".rstrip(": ") + tries,
             HINTS.get(code, "See the AWS error above."),
             code=code,
+        )
+    if isinstance(exc, SSLError):
+        return AwsError(
+            f"STS {action} for {role_arn} failed: {exc}",
+            "The endpoint's TLS certificate is not trusted. If your network inspects TLS, "
+            "point AWS_CA_BUNDLE (or the profile's ca_bundle) at the proxy's CA certificate; "
+            "--no-verify-ssl skips the check (testing only).",
         )
     if isinstance(exc, BotoCoreError):
         return AwsError(

@@ -61,7 +61,10 @@ class BrowserSignIn:
         if options.reset_session and reset_session(profile, self.state_dir):
             ui.info("Forgot the remembered browser session.")
         try:
-            return self._sign_in(profile, ui, options)
+            if not profile.remember_me:
+                return self._sign_in(profile, ui, options)
+            with session.taking_turns(profile, self.state_dir, options.timeout_seconds, ui.info):
+                return self._sign_in(profile, ui, options)
         except KeyboardInterrupt:
             raise Interrupted("Sign-in cancelled.") from None
 
@@ -132,6 +135,8 @@ class BrowserSignIn:
                 raise
         finally:
             handle.close()
+            if user_data is not None:
+                session.drop_restore_data(user_data)
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:

@@ -7,6 +7,7 @@ looks for; nothing is sent to AWS, and nothing else is intercepted.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
@@ -59,6 +60,16 @@ class AcsMatcher:
             host == h or host.endswith("." + h) for h in self.extra_hosts
         )
 
+    def prefilter(self) -> re.Pattern[str]:
+        """URLs whose path could be an ACS: a superset of what the matcher accepts.
+
+        Playwright must pause every request for a Python predicate; a pattern is matched
+        in the browser driver, so only these few requests make the round trip to us.
+        """
+        paths = {re.escape(self.path.rstrip("/")), "/saml"}
+        alternatives = "|".join(sorted(paths))
+        return re.compile(rf"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*(?:{alternatives})/*(?:[?#]|$)")
+
 
 def saml_response_from_body(body: str | None) -> str | None:
     """The SAMLResponse field of an urlencoded form body, exactly as the page posted it."""
@@ -76,19 +87,14 @@ class Capture:
     assertion: str | None = field(default=None, repr=False)  # a bearer credential: never shown
 
     def install(self, context: BrowserContext) -> None:
-        matcher = self.matcher
-
-        # Playwright tags the callables it is given, so hand it plain functions.
-        def is_acs(url: str) -> bool:
-            return matcher(url)
-
+        # Playwright tags the callables it is given, so hand it a plain function.
         def handle(route: Route, request: Request) -> Any:
             return self._handle(route, request)
 
-        context.route(is_acs, handle)
+        context.route(self.matcher.prefilter(), handle)
 
     def _handle(self, route: Route, request: Request) -> Any:
-        if request.method != "POST":
+        if request.method != "POST" or not self.matcher(request.url):
             return route.continue_()
         assertion = saml_response_from_body(request.post_data)
         if assertion is None:

@@ -14,7 +14,8 @@ from pathlib import Path, PureWindowsPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from ..errors import BrowserError
+from ..errors import BrowserError, ConfigError
+from ..redact import without_secrets
 
 # Playwright channels: the installed Chrome/Edge builds it knows how to find itself.
 CHANNELS = frozenset(
@@ -132,15 +133,39 @@ def proxy_from_env(env: Mapping[str, str]) -> dict[str, str] | None:
     if not url:
         return None
     parts = urlsplit(url if "://" in url else f"http://{url}")
-    server = f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    try:
+        port = parts.port
+    except ValueError:  # "proxy:abc", "proxy:99999"
+        port = -1
+    if not parts.hostname or port == -1:
+        # Never echo the URL: it may carry the proxy's password.
+        raise ConfigError(
+            "HTTPS_PROXY is not a proxy URL (host or port missing or invalid).",
+            "Set it like http://proxy.example.com:3128, or unset it.",
+        )
+    server = f"{parts.scheme}://{parts.hostname}" + (f":{port}" if port else "")
     proxy = {"server": server}
     if parts.username:
         proxy["username"] = unquote(parts.username)
         proxy["password"] = unquote(parts.password or "")
     bypass = env.get("NO_PROXY") or env.get("no_proxy")
     if bypass:
-        proxy["bypass"] = ",".join(p.strip() for p in bypass.split(",") if p.strip())
+        proxy["bypass"] = ",".join(_bypass_rules(bypass))
     return proxy
+
+
+def _bypass_rules(no_proxy: str) -> list[str]:
+    """NO_PROXY as Chromium bypass rules. For curl and botocore "corp.example" covers its
+    subdomains too; for Chromium only that host, so the subdomain rule is added."""
+    rules = []
+    for entry in (e.strip() for e in no_proxy.split(",")):
+        if not entry:
+            continue
+        rules.append(entry)
+        host = entry.rsplit(":", 1)[0] if entry.count(":") == 1 else entry
+        if "." in host and not entry.startswith((".", "*")) and any(c.isalpha() for c in host):
+            rules.append("*." + entry)
+    return rules
 
 
 def in_container(exists: Callable[[str], bool] = os.path.exists) -> bool:
@@ -192,7 +217,8 @@ DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY", "XDG_RUNTIME_DI
 def browser_env(env: Mapping[str, str], base: Mapping[str, str] | None = None) -> dict[str, str]:
     """The browser's environment: this process's, with the display taken from ``env`` (the
     one azlogin was configured with), so a visible window opens where azlogin was told."""
-    merged = dict(os.environ if base is None else base)
+    # Not the password: renderers handle hostile web content and see their environment.
+    merged = without_secrets(os.environ if base is None else base)
     for name in DISPLAY_VARIABLES:
         if name in env:
             merged[name] = env[name]

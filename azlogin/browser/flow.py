@@ -35,7 +35,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 POLL_MS = 100  # how often the browser re-checks the page while we wait
+NAVIGATION_RETRIES = 20  # a page that navigates away this often while read is not settling
+GONE_HINT = (
+    "Run azlogin again (leave a visible window open until it is done); if the browser keeps "
+    "stopping, check free memory, or choose another browser with AZLOGIN_BROWSER."
+)
 GUI_HINT = "Run with `--mode gui` to finish the sign-in yourself in a visible browser window."
+CERT_HINT = (
+    "The server's TLS certificate is not trusted. If your network inspects TLS, make this "
+    "computer trust the proxy's CA certificate; --no-verify-ssl skips the check (testing only)."
+)
 
 
 class UnknownPage(SignInError):
@@ -72,8 +81,10 @@ class SignIn:
         self._attempts: Counter[str] = Counter()
         self._current = PageState(kind=None)
         self._last_navigation = ""
+        self._crashed = False  # the page's renderer died: it can no longer be read or saved
         self._home = [urlsplit(profile.authority_url).netloc.lower()]
         self.page.on("request", self._on_request)
+        self.page.on("crash", self._on_crash)
         self.page.set_default_timeout(page_timeout * 1000)
 
     # --- the Driver interface used by the page actions ----------------------------------
@@ -152,24 +163,37 @@ class SignIn:
             raise self._timed_out() from None
         except error as exc:
             net = re.search(r"net::ERR_[A-Z_]+", str(exc))
+            untrusted = net is not None and "CERT" in net.group(0)
             raise BrowserError(
                 f"Could not open the sign-in page at {self.profile.authority_url}"
                 + (f" ({net.group(0)})." if net else "."),
-                "Check the network, the proxy (HTTPS_PROXY, NO_PROXY) and the authority host.",
+                CERT_HINT
+                if untrusted
+                else "Check the network, the proxy (HTTPS_PROXY, NO_PROXY) and the authority host.",
             ) from None
 
     def _wait(self, prev: str | None, patience: float, *, mfa: bool = False) -> PageState:
         """The next recognised page (or the capture, or a foreign host); raises when stuck."""
-        timeout_error, _ = playwright_errors()
-        limit = min(patience, self._remaining())
+        timeout_error, error = playwright_errors()
+        give_up = self.clock() + min(patience, self._remaining())
         arg = self._arg(prev, now=False)
-        try:
-            handle = self.page.wait_for_function(
-                STATE_JS, arg=arg, polling=POLL_MS, timeout=limit * 1000
-            )
-        except timeout_error:
-            raise self._stalled(mfa=mfa) from None
-        return PageState.from_js(handle.json_value())
+        for _ in range(NAVIGATION_RETRIES):
+            try:
+                handle = self.page.wait_for_function(
+                    STATE_JS,
+                    arg=arg,
+                    polling=POLL_MS,
+                    timeout=max(give_up - self.clock(), 0.001) * 1000,
+                )
+                return PageState.from_js(handle.json_value())
+            except timeout_error:
+                raise self._stalled(mfa=mfa) from None
+            except error as exc:
+                # The page navigated between the detector's answer and reading it (a busy
+                # machine widens that gap); the page it navigated to is judged afresh.
+                if "Execution context was destroyed" not in str(exc):
+                    raise
+        raise self._stalled(mfa=mfa)
 
     def _now(self) -> PageState | None:
         """What the page shows right now; None when it cannot tell (a request still pending:
@@ -256,7 +280,14 @@ class SignIn:
 
     def _browser_failure(self, exc: Exception) -> SignInError:
         if self.page.is_closed():
-            return BrowserError("The browser window was closed before the sign-in finished.")
+            return BrowserError(
+                "The browser window was closed before the sign-in finished.", GONE_HINT
+            )
+        if self._crashed or "Target crashed" in str(exc):
+            self._crashed = True
+            return BrowserError(
+                "The browser failed during the sign-in: the page crashed.", GONE_HINT
+            )
         first = diagnostics.redact_text(
             str(exc).strip().splitlines()[0] if str(exc).strip() else "", self._secrets
         )
@@ -266,11 +297,14 @@ class SignIn:
         )
 
     def _dump(self, label: str) -> diagnostics.Dump:
-        if self.page.is_closed():
+        if self.page.is_closed() or self._crashed:  # a crashed page hangs the dump's CDP calls
             return diagnostics.Dump(None, None)
         return diagnostics.save_dump(
             self.page, self.state_dir, label, self._secrets, datetime.now(timezone.utc)
         )
+
+    def _on_crash(self, page: Page) -> None:
+        self._crashed = True
 
     def _on_request(self, request: Request) -> None:
         try:

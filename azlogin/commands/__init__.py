@@ -24,6 +24,7 @@ COMMANDS = {
     ),
     "list": ("azlogin.commands.list_", "list profiles, their tenant, role and expiry"),
     "configure": ("azlogin.commands.configure", "set up a profile's azure_* keys"),
+    "completion": ("azlogin.completion", "print a bash, zsh or fish completion script"),
 }
 
 

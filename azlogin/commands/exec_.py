@@ -7,6 +7,7 @@ import subprocess
 
 from ..app import World, obtain, web_identity
 from ..errors import UsageError
+from ..redact import without_secrets
 from ..stores import FileStore
 
 EXAMPLES = """\
@@ -32,7 +33,7 @@ def run(ns: argparse.Namespace, world: World) -> int:
     command = ns.command[1:] if ns.command[:1] == ["--"] else ns.command
     if not command:
         raise UsageError("No command to run.", "Put it after --: azlogin exec -p dev -- aws s3 ls")
-    env = dict(world.env)
+    env = without_secrets(world.env)  # the command gets AWS keys, not the Entra password
     if not web_identity(world):
         got = obtain(request_from(ns), world, FileStore(world.credentials_file, world.ui.info))
         for name in CONFLICTING:

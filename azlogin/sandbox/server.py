@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import threading
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from types import TracebackType
@@ -55,10 +56,14 @@ class Sandbox:
         port: int = 0,
         *,
         clock: Callable[[], datetime] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._scenario = scenario if scenario is not None else default_scenario()
         self._requested_port = port
         self._clock = clock or (lambda: datetime.now(timezone.utc))
+        # How the page and STS delays of ``Faults`` wait: tests pass one that also tells
+        # them a request is being held, so they act at that moment instead of after a sleep.
+        self._sleep = sleep
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._state: EntraState | None = None
@@ -79,8 +84,10 @@ class Sandbox:
         )
         self._base_url = f"http://{HOST}:{server.server_port}"
         self._state = EntraState(self._scenario, key, self.acs_url, self._clock)
-        self._entra = Entra(self._state)
-        sts = StsService(self._scenario, key.certificate_pem, self.acs_url, self._clock)
+        self._entra = Entra(self._state, self._sleep)
+        sts = StsService(
+            self._scenario, key.certificate_pem, self.acs_url, self._clock, sleep=self._sleep
+        )
         self._aws = {
             "sts": sts_wsgi_app(sts),
             "acs": acs_wsgi_app(

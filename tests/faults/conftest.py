@@ -1,0 +1,61 @@
+"""Fault fixtures: a fresh sandbox per test whose delays can be caught in the act, and a
+throwaway home (~/.aws, azlogin's state) pointing at it."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from azlogin.sandbox import Sandbox, default_scenario
+
+from ..e2e.conftest import SCRUBBED, Home
+
+
+class HeldRequests:
+    """The sandbox's page and STS delays: a sleep that tells the test a request is being
+    held (``held``) and ends early once ``release`` is set."""
+
+    def __init__(self) -> None:
+        self.held = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self, seconds: float) -> None:
+        self.held.set()
+        self.release.wait(seconds)
+
+
+@pytest.fixture
+def held() -> Iterator[HeldRequests]:
+    requests = HeldRequests()
+    yield requests
+    requests.release.set()  # let the sandbox's threads finish before it stops
+
+
+@pytest.fixture
+def sandbox(held: HeldRequests) -> Iterator[Sandbox]:
+    # A sandbox per test (it starts in milliseconds): faults and user changes never leak.
+    with Sandbox(default_scenario(), sleep=held) as running:
+        yield running
+        held.release.set()
+
+
+@pytest.fixture
+def home(tmp_path: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Home:
+    (tmp_path / ".aws").mkdir(mode=0o700)
+    h = Home(tmp_path, sandbox)
+    for name in SCRUBBED:
+        monkeypatch.delenv(name, raising=False)
+    settings = {
+        "HOME": str(tmp_path),
+        "AWS_CONFIG_FILE": str(h.config),
+        "AWS_SHARED_CREDENTIALS_FILE": str(h.credentials),
+        "AZLOGIN_STATE_DIR": str(tmp_path / ".azlogin"),
+    }
+    for key, value in settings.items():
+        monkeypatch.setenv(key, value)
+    h.env = dict(os.environ)
+    return h
