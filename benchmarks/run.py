@@ -36,6 +36,7 @@ PASSWORD = "Passw0rd!"
 TOTP = "JBSWY3DPEHPK3PXP"
 DEV = "arn:aws:iam::111111111111:role/Developer"
 PROBE = Path(__file__).with_name("probe.py")
+REPO = Path(__file__).resolve().parents[1]  # the azlogin package of this checkout is in here
 REGIONS = (
     "us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-west-3",
     "eu-central-1", "eu-north-1", "eu-south-1", "ap-south-1", "ap-northeast-1",
@@ -338,7 +339,11 @@ def main() -> int:
             theirs: list[Run] = []
             for index in range(args.runs):
                 # Alternate which goes first, so neither always meets the other's leftovers.
-                turns = [(None, ours), (args.against, theirs)] if args.against else [(None, ours)]
+                # Both through PYTHONPATH when comparing: an entry ahead of the standard
+                # library costs every import a lookup, and only one side paying it would skew.
+                turns = [(str(REPO) if args.against else None, ours)]
+                if args.against:
+                    turns.append((args.against, theirs))
                 for tree, runs in turns[:: 1 if index % 2 == 0 else -1]:
                     bench.tree = tree
                     runs.append(case())

@@ -50,7 +50,9 @@ def make_sandbox() -> Iterator[Callable[[Callable[[Scenario], None]], Sandbox]]:
         sandbox.stop()
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: a sync Playwright left running would make every later
+# in-process azlogin sign-in (tests/security, …) fail with "Sync API inside the asyncio loop".
+@pytest.fixture(scope="package")
 def playwright_driver() -> Iterator[Playwright]:
     with sync_playwright() as driver:
         yield driver
