@@ -97,11 +97,16 @@ def _run(
 
     clients = ClientCache()  # --all-profiles: one client per distinct endpoint, not per profile
 
+    config: dict[str, dict[str, str]] = {}
+
     def sts_api(profile: Profile, verify: bool = True) -> StsApi:
         from . import awsfiles, profiles
 
-        sections = awsfiles.read_sections(awsfiles.config_path(env))
-        section = profiles.find_section(sections, profile.name)
+        # Read once per run: --all-profiles asks for a client per profile, and the only
+        # keys azlogin itself changes mid-run (azure_default_*) do not affect endpoints.
+        if not config:
+            config.update(awsfiles.read_sections(awsfiles.config_path(env)))
+        section = profiles.find_section(config, profile.name)
         name = profile.name if section is not None else None
         return clients.get(profile.region, name, verify, section)  # type: ignore[return-value]
 

@@ -27,14 +27,6 @@ def parse_time(text: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
-def expiry(path: Path, profile: str) -> datetime | None:
-    """``aws_expiration`` of the profile's complete credentials, if any."""
-    section = awsfiles.read_sections(path).get(profile)
-    if not section or not all(section.get(k) for k in KEYS[:2]):
-        return None
-    return parse_time(section.get("aws_expiration", ""))
-
-
 def still_valid(expires: datetime | None, now: datetime) -> bool:
     return expires is not None and expires - now > REFRESH_MARGIN
 

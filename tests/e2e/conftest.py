@@ -88,8 +88,9 @@ class Home:
         return name
 
 
-@pytest.fixture
-def home(tmp_path: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Home:
+def throwaway_home(tmp_path: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Home:
+    """~/.aws and azlogin's state under ``tmp_path``, pointing at ``sandbox``; the
+    caller's AWS and azlogin variables are removed for the test."""
     (tmp_path / ".aws").mkdir(mode=0o700)
     h = Home(tmp_path, sandbox)
     for name in SCRUBBED:
@@ -104,3 +105,8 @@ def home(tmp_path: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> H
         monkeypatch.setenv(key, value)
     h.env = dict(os.environ)
     return h
+
+
+@pytest.fixture
+def home(tmp_path: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Home:
+    return throwaway_home(tmp_path, sandbox, monkeypatch)

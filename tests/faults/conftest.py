@@ -3,7 +3,6 @@ throwaway home (~/.aws, azlogin's state) pointing at it."""
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 
 from azlogin.sandbox import Sandbox, default_scenario
 
-from ..e2e.conftest import SCRUBBED, Home
+from ..e2e.conftest import Home, throwaway_home
 
 
 class HeldRequests:
@@ -45,17 +44,4 @@ def sandbox(held: HeldRequests) -> Iterator[Sandbox]:
 
 @pytest.fixture
 def home(tmp_path: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Home:
-    (tmp_path / ".aws").mkdir(mode=0o700)
-    h = Home(tmp_path, sandbox)
-    for name in SCRUBBED:
-        monkeypatch.delenv(name, raising=False)
-    settings = {
-        "HOME": str(tmp_path),
-        "AWS_CONFIG_FILE": str(h.config),
-        "AWS_SHARED_CREDENTIALS_FILE": str(h.credentials),
-        "AZLOGIN_STATE_DIR": str(tmp_path / ".azlogin"),
-    }
-    for key, value in settings.items():
-        monkeypatch.setenv(key, value)
-    h.env = dict(os.environ)
-    return h
+    return throwaway_home(tmp_path, sandbox, monkeypatch)

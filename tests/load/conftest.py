@@ -3,7 +3,6 @@ throwaway home per test."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from azlogin.sandbox import Sandbox, default_scenario
 from azlogin.sandbox.scenario import User
 
-from ..e2e.conftest import PASSWORD, SCRUBBED, Home
+from ..e2e.conftest import PASSWORD, Home, throwaway_home
 
 IDENTITIES = 5  # load0@ … load4@
 SAML_ROLES = (
@@ -39,17 +38,4 @@ def load_sandbox() -> Iterator[Sandbox]:
 @pytest.fixture
 def home(tmp_path: Path, load_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Home:
     load_sandbox.reset()
-    (tmp_path / ".aws").mkdir(mode=0o700)
-    h = Home(tmp_path, load_sandbox)
-    for name in SCRUBBED:
-        monkeypatch.delenv(name, raising=False)
-    settings = {
-        "HOME": str(tmp_path),
-        "AWS_CONFIG_FILE": str(h.config),
-        "AWS_SHARED_CREDENTIALS_FILE": str(h.credentials),
-        "AZLOGIN_STATE_DIR": str(tmp_path / ".azlogin"),
-    }
-    for key, value in settings.items():
-        monkeypatch.setenv(key, value)
-    h.env = dict(os.environ)
-    return h
+    return throwaway_home(tmp_path, load_sandbox, monkeypatch)

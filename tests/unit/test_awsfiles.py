@@ -12,6 +12,7 @@ import pytest
 from azlogin import awsfiles, credentials
 from azlogin.errors import ConfigError, FileWriteError
 from azlogin.models import Credentials
+from azlogin.stores import FileStore
 
 HAND_WRITTEN = """\
 # My AWS credentials — do not share
@@ -59,7 +60,8 @@ def test_hand_written_file_survives_a_refresh_byte_for_byte(tmp_path: Path) -> N
     parser = configparser.RawConfigParser()
     parser.read(path)
     assert parser.get("dev", "aws_secret_access_key") == "new/secret+key"
-    assert credentials.expiry(path, "dev") == CREDS.expiration
+    stored = FileStore(path).load("dev")
+    assert stored is not None and stored.expiration == CREDS.expiration
 
 
 def test_new_aws_directory_is_private(tmp_path: Path) -> None:
