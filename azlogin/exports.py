@@ -3,6 +3,13 @@
 Pure: no I/O. Every value is quoted by the rules of its target, so a value holding quotes,
 ``$``, backticks or newlines reaches the variable unchanged (real values only hold
 ``+/=``, but a quoting bug there would be a command injection).
+
+dotenv is the exception: one file is read by two parsers that disagree on quoting.
+python-dotenv strips quotes and expands ``${VAR}``; docker's ``--env-file`` takes
+everything after the first ``=`` literally (newer versions also drop one pair of
+matching outer quotes). So values are written unquoted, and a value only one of them
+would read back unchanged is refused rather than written corrupted. Every character AWS
+uses in keys, tokens, timestamps and region names passes.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import shlex
 from collections.abc import Callable, Mapping
 
 from .credentials import format_time
-from .errors import UsageError
+from .errors import AwsError, ConfigError, UsageError
 from .models import Credentials
 
 log = logging.getLogger(__name__)
@@ -76,7 +83,8 @@ def detect_shell(env: Mapping[str, str], parent_name: str | None = None) -> str:
     return "bash"
 
 
-def _values(credentials: Credentials, region: str | None) -> dict[str, str]:
+def variables(credentials: Credentials, region: str | None) -> dict[str, str]:
+    """Every variable that carries ``credentials`` (and ``region``, when given)."""
     values = {
         "AWS_ACCESS_KEY_ID": credentials.access_key_id,
         "AWS_SECRET_ACCESS_KEY": credentials.secret_access_key,
@@ -98,12 +106,39 @@ def powershell_quote(value: str) -> str:
     return "'" + _PS_QUOTES.sub(lambda m: m.group(0) * 2, value) + "'"
 
 
-def dotenv_quote(value: str) -> str:
-    """A double-quoted dotenv value as python-dotenv and docker compose read it."""
-    escaped = (
-        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+def dotenv_problem(value: str) -> str | None:
+    """Why ``value`` would not come back unchanged from a ``NAME=value`` line in both
+    python-dotenv and docker's ``--env-file``; None when it would."""
+    if not value.isprintable():  # line breaks, tabs, NUL, other invisible characters
+        return "holds a line break, tab or other non-printable character"
+    if value[:1] == " " or value[-1:] == " ":
+        return "starts or ends with a space (python-dotenv strips it)"
+    if value[:1] in ("'", '"'):
+        return "starts with a quote (python-dotenv and docker would disagree)"
+    if " #" in value:
+        return "holds ' #' (python-dotenv reads a comment)"
+    if "${" in value:
+        return "holds '${' (python-dotenv expands a variable)"
+    return None
+
+
+def dotenv_line(name: str, value: str) -> str:
+    """``NAME=value``, unquoted; refuses a value the readers would change (see above).
+
+    The message names the variable and the reason, never the value: it may be a secret.
+    """
+    problem = dotenv_problem(value)
+    if problem is None:
+        return f"{name}={value}"
+    if name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        raise ConfigError(
+            f"The region cannot be written to a dotenv file unchanged: it {problem}.",
+            "Set a region name such as eu-west-1 in the profile or AWS_REGION.",
+        )
+    raise AwsError(
+        f"{name} cannot be written to a dotenv file unchanged: it {problem}.",
+        "Use --json, or the shell exports (--shell bash), which quote any value.",
     )
-    return f'"{escaped}"'
 
 
 _SETTERS: Mapping[str, Callable[[str, str], str]] = {
@@ -111,7 +146,7 @@ _SETTERS: Mapping[str, Callable[[str, str], str]] = {
     "zsh": lambda name, value: f"export {name}={shlex.quote(value)}",
     "fish": lambda name, value: f"set -gx {name} {fish_quote(value)}",
     "powershell": lambda name, value: f"$env:{name} = {powershell_quote(value)}",
-    "dotenv": lambda name, value: f"{name}={dotenv_quote(value)}",
+    "dotenv": dotenv_line,
 }
 
 
@@ -123,7 +158,7 @@ def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
 def render(credentials: Credentials, region: str | None, fmt: str) -> str:
     """The text that sets the variables in ``fmt`` (a shell, "json" or "dotenv")."""
     _check_format(fmt, FORMATS)
-    values = _values(credentials, region)
+    values = variables(credentials, region)
     if fmt == "json":
         return json.dumps(values, indent=2) + "\n"
     setter = _SETTERS[fmt]

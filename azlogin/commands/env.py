@@ -13,6 +13,7 @@ examples:
   eval "$(azlogin env --profile dev)"           bash/zsh: set AWS_* in this shell
   azlogin env --profile dev --shell fish | source
   azlogin env --profile dev --json              for scripts
+  azlogin env --profile dev --dotenv > .env     for docker --env-file and python-dotenv
   eval "$(azlogin env --unset)"                 switch back: clear them again
 """
 
@@ -25,7 +26,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     fmt = parser.add_mutually_exclusive_group()
     fmt.add_argument("--shell", choices=SHELLS, help="syntax of the exports (default: detected)")
     fmt.add_argument("--json", action="store_const", const="json", dest="fmt", help="a JSON object")
-    fmt.add_argument("--dotenv", action="store_const", const="dotenv", dest="fmt", help="KEY=value")
+    fmt.add_argument(
+        "--dotenv",
+        action="store_const",
+        const="dotenv",
+        dest="fmt",
+        help="KEY=value lines (docker --env-file, python-dotenv)",
+    )
     parser.add_argument(
         "--unset", action="store_true", help="print the lines that clear the variables instead"
     )

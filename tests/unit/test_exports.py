@@ -13,7 +13,7 @@ from azlogin.exports import (
     SHELLS,
     VARIABLES,
     detect_shell,
-    dotenv_quote,
+    dotenv_line,
     fish_quote,
     powershell_quote,
     render,
@@ -84,11 +84,18 @@ def test_fish_escapes_backslash_and_quote() -> None:
     )
 
 
-def test_dotenv_double_quotes_and_escapes() -> None:
-    assert dotenv_quote('a"b\\c\nd') == '"a\\"b\\\\c\\nd"'
-    assert (
-        render(CREDS, None, "dotenv").splitlines()[0] == 'AWS_ACCESS_KEY_ID="ASIAEXAMPLEEXAMPLE12"'
-    )
+def test_dotenv_writes_values_unquoted() -> None:
+    """Quotes would reach docker's --env-file as part of the value (see
+    test_dotenv_roundtrip for both readers and the values refused)."""
+    assert render(CREDS, "eu-west-1", "dotenv").splitlines() == [
+        "AWS_ACCESS_KEY_ID=ASIAEXAMPLEEXAMPLE12",
+        "AWS_SECRET_ACCESS_KEY=wJalr/K7MDENG+bPxRfiCY=",
+        "AWS_SESSION_TOKEN=FwoGZXIvYXdzE+/abc==",
+        "AWS_CREDENTIAL_EXPIRATION=2030-01-01T13:00:00Z",
+        "AWS_REGION=eu-west-1",
+        "AWS_DEFAULT_REGION=eu-west-1",
+    ]
+    assert dotenv_line("AWS_SESSION_TOKEN", "a'b\\") == "AWS_SESSION_TOKEN=a'b\\"
 
 
 def test_json_is_an_object_of_the_variables() -> None:
