@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import subprocess
+from collections.abc import Mapping
 
 from ..app import World, obtain, web_identity
 from ..errors import UsageError
-from ..redact import without_secrets
+from ..models import Credentials
+from ..redact import SECRET_VARIABLES
 from ..stores import FileStore
 
 EXAMPLES = """\
@@ -15,8 +17,44 @@ examples:
   azlogin exec --profile dev -- aws s3 ls
   azlogin exec --profile client -- terraform plan     a chained cross-account profile
 """
-# Variables that would make the child prefer other credentials than ours.
-CONFLICTING = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
+# Never handed on: the old credentials (AWS_SECURITY_TOKEN is the session token's legacy
+# name, which older SDKs still read), and the profile selectors, so that a tool in the
+# child cannot switch back to the profile and sign in through its credential chain (the
+# same list as aws-vault's exec). The new keys are set after this, the region too when
+# the profile has one; otherwise the parent's AWS_REGION stays, as the user chose it.
+STALE = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+)
+
+
+def without(parent: Mapping[str, str], names: tuple[str, ...]) -> dict[str, str]:
+    """``parent`` without ``names`` in any letter case (Windows ignores it; so do we)."""
+    drop = {name.upper() for name in names}
+    return {k: v for k, v in parent.items() if k.upper() not in drop}
+
+
+def child_environment(
+    parent: Mapping[str, str], credentials: Credentials | None, region: str | None
+) -> dict[str, str]:
+    """What the command runs with: ``parent`` minus azlogin's secret inputs, and, given
+    ``credentials``, minus every stale AWS credential and profile variable, plus ours.
+
+    ``credentials`` is None in an EKS pod: the child's SDK signs in with web identity.
+    """
+    from ..exports import variables
+
+    env = without(parent, SECRET_VARIABLES)  # the command gets AWS keys, not the password
+    if credentials is None:
+        return env
+    env = without(env, STALE)
+    env.update(variables(credentials, region))
+    return env
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -27,23 +65,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(ns: argparse.Namespace, world: World) -> int:
-    from ..exports import VARIABLES
     from .login import request_from
 
     command = ns.command[1:] if ns.command[:1] == ["--"] else ns.command
     if not command:
         raise UsageError("No command to run.", "Put it after --: azlogin exec -p dev -- aws s3 ls")
-    env = without_secrets(world.env)  # the command gets AWS keys, not the Entra password
-    if not web_identity(world):
+    if web_identity(world):
+        env = child_environment(world.env, None, None)
+    else:
         got = obtain(request_from(ns), world, FileStore(world.credentials_file, world.ui.info))
-        for name in CONFLICTING:
-            env.pop(name, None)
-        creds = got.credentials
-        values = [creds.access_key_id, creds.secret_access_key, creds.session_token]
-        values.append(creds.expiration.strftime("%Y-%m-%dT%H:%M:%SZ"))
-        env.update(zip(VARIABLES[:4], values, strict=True))
-        if got.region:
-            env.update({"AWS_REGION": got.region, "AWS_DEFAULT_REGION": got.region})
+        env = child_environment(world.env, got.credentials, got.region)
     try:
         return subprocess.run(command, env=env).returncode
     except FileNotFoundError:
