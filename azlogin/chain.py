@@ -163,7 +163,6 @@ def signed_client(
     AWS CLI would; the explicit keys still win over anything the profile would resolve.
     """
     import boto3
-    from botocore.config import Config
 
     if not verify:
         sts.quiet_unverified_tls()
@@ -176,9 +175,10 @@ def signed_client(
     client = session.client(
         "sts",
         region_name=region or session.region_name or "us-east-1",
-        config=Config(retries={"mode": "standard", "max_attempts": 4}),
+        config=sts.botocore_config(unsigned=False),
         verify=verify,
     )
+    sts.guard(client)  # the same answer checks, timeouts and retries as AssumeRoleWithSAML
     return cast("StsApi", client)
 
 
@@ -191,8 +191,9 @@ def _region(hop: Hop) -> str | None:
     return hop.region or _PARTITION_REGIONS.get(partition)
 
 
-def _error(exc: Exception, hop: Hop) -> AwsError:
-    error = sts.translate(exc, "AssumeRole", hop.role_arn)
+def _error(exc: Exception, hop: Hop, source: Credentials) -> AwsError:
+    hide = (source.secret_access_key, source.session_token)
+    error = sts.translate(exc, "AssumeRole", hop.role_arn, hide=hide)
     hint = HINTS.get(error.code, error.hint)
     return AwsError(f"{error.message} (profile {hop.profile})", hint, code=error.code)
 
@@ -212,8 +213,7 @@ def assume_chain(
     first hop is role chaining. From an IAM user's keys the first hop is not, and may last
     as long as the role allows.
     """
-    from botocore.exceptions import BotoCoreError, ClientError
-
+    failures = sts.sts_failures()
     creds, notes, capped = source, [], False
     for index, hop in enumerate(hops):
         chained = source_is_role or index > 0
@@ -242,10 +242,18 @@ def assume_chain(
             params["SerialNumber"] = hop.mfa_serial
             params["TokenCode"] = ask_mfa(hop.mfa_serial).strip()
         log.debug("chain: AssumeRole %s for profile %s", hop.role_arn, hop.profile)
+        failure: AwsError | None = None
         try:
             response = make_client(creds, _region(hop)).assume_role(**params)
-        except (ClientError, BotoCoreError) as exc:
-            raise _error(exc, hop) from None
-        creds = sts._credentials(response)
+        except failures as exc:
+            failure = _error(exc, hop, creds)
+        if failure is not None:
+            raise failure  # outside ``except``: the answer in botocore's error stays behind
+        creds = sts.checked_credentials(
+            response.get("Credentials"),
+            now,
+            action="AssumeRole",
+            role_arn=f"{hop.role_arn} (profile {hop.profile})",
+        )
     is_chained = bool(hops) and (source_is_role or len(hops) > 1)
     return ChainResult(creds, tuple(notes), capped, is_chained)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from azlogin import sts
 from azlogin.errors import ExitStatus
 from azlogin.sandbox import Sandbox
 
@@ -16,7 +17,7 @@ from ..e2e.test_login import caller_arn, run
 from .conftest import HeldRequests
 
 BOB_ARN = "arn:aws:sts::111111111111:assumed-role/Developer/bob@sandbox.example"
-ATTEMPTS = 5  # sts.client(): standard retries, "max_attempts": 4 retries after the first try
+ATTEMPTS = sts.TOTAL_ATTEMPTS  # sts.client(): botocore standard retries, first try included
 
 
 def sts_calls(sandbox: Sandbox) -> int:
