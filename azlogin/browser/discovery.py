@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..errors import BrowserError, ConfigError
-from ..redact import without_secrets
+from ..redact import SECRET_VARIABLES
 
 # Playwright channels: the installed Chrome/Edge builds it knows how to find itself.
 CHANNELS = frozenset(
@@ -191,7 +191,12 @@ def display_available(env: Mapping[str, str], platform: str = sys.platform) -> b
 
 
 def launch_options(
-    choice: BrowserChoice, *, headless: bool, env: Mapping[str, str], no_sandbox: bool
+    choice: BrowserChoice,
+    *,
+    headless: bool,
+    env: Mapping[str, str],
+    no_sandbox: bool,
+    home: Path | None = None,
 ) -> dict[str, Any]:
     """Keyword arguments for Playwright's launch / launch_persistent_context."""
     options: dict[str, Any] = {
@@ -199,7 +204,7 @@ def launch_options(
         "args": list(BASE_ARGS),
         # Playwright adds --no-sandbox unless told otherwise; keep the sandbox where it works.
         "chromium_sandbox": not no_sandbox,
-        "env": browser_env(env),
+        "env": browser_env(env, home=home),
     }
     if choice.executable_path:
         options["executable_path"] = choice.executable_path
@@ -212,17 +217,59 @@ def launch_options(
 
 
 DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY", "XDG_RUNTIME_DIR")
+# What Chromium never needs: AWS keys (a renderer handles hostile web content and can see
+# its environment), and azlogin's own secret inputs (SECRET_VARIABLES).
+AWS_SECRET_VARIABLES = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+)
+# Where programs keep per-user files; under ``home`` they must follow it out of the real one.
+XDG_HOMES = ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME")
 
 
-def browser_env(env: Mapping[str, str], base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The browser's environment: this process's, with the display taken from ``env`` (the
-    one azlogin was configured with), so a visible window opens where azlogin was told."""
-    # Not the password: renderers handle hostile web content and see their environment.
-    merged = without_secrets(os.environ if base is None else base)
+def is_secret_input(name: str) -> bool:
+    """AZURE_DEFAULT_PASSWORD, AZLOGIN_MFA_CODE, AZLOGIN_TOTP_SECRET, in any case."""
+    return name.upper() in SECRET_VARIABLES
+
+
+def browser_env(
+    env: Mapping[str, str], base: Mapping[str, str] | None = None, *, home: Path | None = None
+) -> dict[str, str]:
+    """The browser's environment: this process's without secrets (AWS keys, azlogin's secret
+    inputs, proxy passwords), with the display taken from ``env`` (the one azlogin was
+    configured with), so a visible window opens where azlogin was told; ``home`` replaces
+    HOME (see :func:`~azlogin.browser.session.browser_home`)."""
+    merged: dict[str, str] = {}
+    for name, value in (os.environ if base is None else base).items():
+        upper = name.upper()
+        if is_secret_input(name) or upper in AWS_SECRET_VARIABLES:
+            continue
+        # The proxy reaches Chromium through Playwright's ``proxy`` option; these would only
+        # show the password to every process the browser starts.
+        merged[name] = without_userinfo(value) if upper.endswith("_PROXY") else value
     for name in DISPLAY_VARIABLES:
         if name in env:
             merged[name] = env[name]
+    if home is not None:
+        real = merged.get("HOME")
+        if real and "XAUTHORITY" not in merged:  # X finds its cookie in the real home
+            merged["XAUTHORITY"] = str(Path(real) / ".Xauthority")
+        for name in XDG_HOMES:
+            merged.pop(name, None)
+        merged["HOME"] = str(home)
     return merged
+
+
+def without_userinfo(url: str) -> str:
+    """A proxy URL without ``user:password@`` (a password may itself hold ``@`` or ``/``)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
+    if "@" not in rest:
+        return url
+    return f"{scheme}{sep}{rest.rsplit('@', 1)[1]}"
 
 
 def context_options(*, verify_ssl: bool) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from ..errors import BrowserError, SignInError
 from . import diagnostics
 from .capture import MARKER_ID, Capture
 from .detect import STATE_JS, PageState, script_arg
-from .launch import playwright_errors
+from .launch import driver_failure, playwright_errors
 from .pages import BY_NAME, ENDINGS, PAGES, NoAnswer
 
 if TYPE_CHECKING:
@@ -41,6 +41,10 @@ GONE_HINT = (
     "stopping, check free memory, or choose another browser with AZLOGIN_BROWSER."
 )
 GUI_HINT = "Run with `--mode gui` to finish the sign-in yourself in a visible browser window."
+SILENT_HINT = (
+    "It took the connection but sent nothing back: check the network, the VPN and the proxy "
+    "(HTTPS_PROXY, NO_PROXY); AZLOGIN_PAGE_TIMEOUT sets how long each page may take."
+)
 CERT_HINT = (
     "The server's TLS certificate is not trusted. If your network inspects TLS, make this "
     "computer trust the proxy's CA certificate; --no-verify-ssl skips the check (testing only)."
@@ -66,6 +70,7 @@ class SignIn:
         page_timeout: float,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        self.handle = handle
         self.page: Page = handle.page
         self.capture = capture
         self.profile = profile
@@ -157,11 +162,18 @@ class SignIn:
 
     def _goto(self, url: str) -> None:
         timeout_error, error = playwright_errors()
+        # The page patience bounds the first answer too: a host that takes the connection
+        # and never answers would otherwise hold the sign-in for its whole timeout.
+        patience = min(self.page_timeout, self._remaining())
         try:
-            self.page.goto(url, wait_until="commit", timeout=self._remaining() * 1000)
+            self.page.goto(url, wait_until="commit", timeout=patience * 1000)
         except timeout_error:
-            raise self._timed_out() from None
+            if self.deadline <= self.clock():
+                raise self._timed_out() from None
+            raise self._host_silent(url) from None
         except error as exc:
+            if not self.handle.driver_alive():
+                raise driver_failure(exc, started=True) from None
             net = re.search(r"net::ERR_[A-Z_]+", str(exc))
             untrusted = net is not None and "CERT" in net.group(0)
             raise BrowserError(
@@ -264,9 +276,18 @@ class SignIn:
 
     def _no_answer(self) -> SignInError:
         dump = self._dump("no-answer")
+        host = urlsplit(self._last_navigation).netloc or self._home[0]
         return SignInError(
-            f"The sign-in server did not answer within {self.page_timeout:.0f} s.",
-            _join(dump.describe(), "Check the network and the proxy, then try again."),
+            f"The sign-in host {host} did not answer within {_secs(self.page_timeout)}.",
+            _join(dump.describe(), SILENT_HINT),
+        )
+
+    def _host_silent(self, url: str) -> SignInError:
+        # Nothing was loaded yet: no page to dump.
+        return SignInError(
+            f"The sign-in host {urlsplit(url).netloc} did not answer within "
+            f"{_secs(self.page_timeout)}.",
+            SILENT_HINT,
         )
 
     def _timed_out(self) -> SignInError:
@@ -279,6 +300,8 @@ class SignIn:
         )
 
     def _browser_failure(self, exc: Exception) -> SignInError:
+        if not self.handle.driver_alive():  # nothing can be asked of the browser any more
+            return driver_failure(exc, started=True)
         if self.page.is_closed():
             return BrowserError(
                 "The browser window was closed before the sign-in finished.", GONE_HINT
@@ -312,6 +335,10 @@ class SignIn:
                 self._last_navigation = request.url
         except Exception:  # bookkeeping only
             return
+
+
+def _secs(seconds: float) -> str:
+    return f"{seconds:g} s"
 
 
 def _join(*parts: str) -> str:

@@ -6,20 +6,40 @@ without a browser; which browser and which options come from :mod:`.discovery`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import re
 import sys
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import BrowserError
-from .discovery import INSTALL_HINT, context_options, find_browser, launch_options, needs_no_sandbox
+from .discovery import (
+    INSTALL_HINT,
+    context_options,
+    find_browser,
+    is_secret_input,
+    launch_options,
+    needs_no_sandbox,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
 log = logging.getLogger(__name__)
+
+DRIVER_HINT = (
+    "Playwright's installation looks broken; reinstall it in azlogin's environment: "
+    "`pip install --force-reinstall playwright` (with pipx: "
+    "`pipx runpip azlogin install --force-reinstall playwright`)."
+)
+DRIVER_GONE_HINT = (
+    "Run azlogin again; if Playwright's driver keeps stopping, check free memory, or "
+    "reinstall it: `pip install --force-reinstall playwright`."
+)
 
 
 class BrowserHandle:
@@ -32,6 +52,15 @@ class BrowserHandle:
         self.context = context
         self.page = page
         self._browser = browser
+
+    def driver_alive(self) -> bool:
+        """Whether Playwright's driver still answers: once it is gone, every call to it
+        fails at once, while a dead browser leaves the driver answering."""
+        try:
+            self.playwright.request.new_context().dispose()
+        except Exception:
+            return False
+        return True
 
     def close(self) -> None:
         # Each step is guarded: after Ctrl-C the driver may already be gone, and the
@@ -54,13 +83,19 @@ def start_browser(
     headless: bool,
     verify_ssl: bool,
     user_data_dir: Path | None,
+    home: Path | None = None,
 ) -> BrowserHandle:
-    """Find a browser and start it with one page (persistent when ``user_data_dir`` is given)."""
+    """Find a browser and start it with one page (persistent when ``user_data_dir`` is
+    given; with ``home`` as the browser's HOME when given)."""
     import shutil
 
     from playwright.sync_api import Error, sync_playwright
 
-    playwright = sync_playwright().start()
+    try:
+        with _secret_inputs_hidden():
+            playwright = sync_playwright().start()
+    except Exception as exc:  # Error, or a bare Exception when the driver exits at once
+        raise driver_failure(exc) from None
     try:
         choice = find_browser(
             env,
@@ -71,7 +106,9 @@ def start_browser(
             bundled=_bundled_chromium(playwright),
         )
         log.debug("browser: %s", choice)
-        options = launch_options(choice, headless=headless, env=env, no_sandbox=needs_no_sandbox())
+        options = launch_options(
+            choice, headless=headless, env=env, no_sandbox=needs_no_sandbox(), home=home
+        )
         try:
             if user_data_dir is not None:
                 context = playwright.chromium.launch_persistent_context(
@@ -109,3 +146,51 @@ def playwright_errors() -> tuple[type[Exception], type[Exception]]:
     from playwright.sync_api import Error, TimeoutError
 
     return TimeoutError, Error
+
+
+_ENVIRON = threading.Lock()
+
+
+@contextlib.contextmanager
+def _secret_inputs_hidden() -> Iterator[None]:
+    """Take azlogin's secret inputs out of os.environ while Playwright starts its driver.
+
+    The driver gets a copy of os.environ, and Playwright has no option for another. Only
+    these variables are taken out: azlogin read them before (``EnvAnswers``), while the
+    STS client built meanwhile in another thread reads AWS keys and proxies from here.
+    """
+    with _ENVIRON:
+        hidden = {name: os.environ.pop(name) for name in list(os.environ) if is_secret_input(name)}
+        try:
+            yield
+        finally:
+            os.environ.update(hidden)
+
+
+def driver_failure(exc: BaseException, *, started: bool = False) -> BrowserError:
+    """The error for Playwright's driver (its Node.js process) not starting, or dying."""
+    # The lost driver's pipe error is left in an asyncio future nobody reads; asyncio would
+    # print it as "Future exception was never retrieved" at exit. It is told here instead.
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+    path = _driver_path()
+    if started:
+        return BrowserError(
+            f"Playwright's driver ({path}) stopped during the sign-in.", DRIVER_GONE_HINT
+        )
+    text = str(exc).strip()
+    first = text.splitlines()[0] if text else type(exc).__name__
+    errno = re.search(r"\[Errno \d+\] ([^:]+)", first)
+    reason = errno.group(1) if errno else first.rstrip(".")
+    return BrowserError(f"Playwright's driver {path} could not be started: {reason}.", DRIVER_HINT)
+
+
+def _driver_path() -> str:
+    """The Node.js executable Playwright runs its driver with (or the driver's folder)."""
+    try:
+        from playwright._impl._driver import compute_driver_executable
+
+        return str(compute_driver_executable()[0])
+    except Exception:  # the bundled Node.js is missing, or Playwright moved things
+        import playwright
+
+        return str(Path(playwright.__file__).parent / "driver")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Set
+from pathlib import Path
 
 import pytest
 
@@ -146,3 +147,41 @@ def test_display_available(env: dict[str, str], platform: str, expected: bool) -
 def test_browser_env_takes_the_display_from_the_configured_env() -> None:
     merged = browser_env({"DISPLAY": ":99", "AZURE_DEFAULT_PASSWORD": "x"}, {"PATH": "/bin"})
     assert merged == {"PATH": "/bin", "DISPLAY": ":99"}  # and never the secrets
+
+
+def test_browser_env_has_no_aws_keys_and_no_proxy_password() -> None:
+    merged = browser_env(
+        {},
+        {
+            "PATH": "/bin",
+            "aws_secret_access_key": "s",
+            "AWS_SESSION_TOKEN": "t",
+            "AWS_SECURITY_TOKEN": "t2",
+            "AWS_ACCESS_KEY_ID": "AKIA",
+            "AWS_REGION": "eu-west-1",
+            "Azure_Default_Password": "pw",
+            "HTTPS_PROXY": "http://me:p@ss/word@proxy.corp:3128",
+            "all_proxy": "socks5://u:pw@socks.corp:1080",
+            "http_proxy": "proxy.corp:3128",
+            "NO_PROXY": "localhost",
+        },
+    )
+    assert merged == {
+        "PATH": "/bin",
+        "AWS_REGION": "eu-west-1",
+        "HTTPS_PROXY": "http://proxy.corp:3128",
+        "all_proxy": "socks5://socks.corp:1080",
+        "http_proxy": "proxy.corp:3128",
+        "NO_PROXY": "localhost",
+    }
+
+
+def test_browser_env_with_its_own_home(tmp_path: Path) -> None:
+    base = {"HOME": "/home/u", "XDG_CONFIG_HOME": "/home/u/.config", "PATH": "/bin"}
+    merged = browser_env({"DISPLAY": ":1"}, base, home=tmp_path)
+    assert merged == {
+        "HOME": str(tmp_path),
+        "PATH": "/bin",
+        "DISPLAY": ":1",
+        "XAUTHORITY": "/home/u/.Xauthority",  # a visible window still finds the X cookie
+    }

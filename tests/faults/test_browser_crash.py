@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error, JSHandle
@@ -24,6 +26,7 @@ from .support import (
     temp_files,
     wait_gone,
 )
+from .test_browser_env import children
 
 CAROL_DEV = "arn:aws:iam::111111111111:role/Developer"
 
@@ -90,3 +93,80 @@ def test_a_page_navigating_while_it_is_read_is_read_again(
     assert code == 0, err
     assert raised == ["navigated", "navigated"]
     assert caller_arn(profile).endswith("assumed-role/Developer/bob@sandbox.example")
+
+
+def test_playwright_driver_killed_mid_sign_in(home: Home, sandbox: Sandbox) -> None:
+    sandbox.update_user("carol@sandbox.example", push="manual")
+    profile = home.profile("carol@sandbox.example", azure_default_role_arn=CAROL_DEV)
+    run = Azlogin(home, "--profile", profile, AZURE_DEFAULT_PASSWORD=PASSWORD)
+    try:
+        run.wait_for("Enter 42")
+        chromium = chromium_descendants(run.pid)
+        drivers = [p for p in children(run.pid) if "run-driver" in cmdline(p)]
+        assert len(drivers) == 1, drivers
+        os.kill(drivers[0], signal.SIGKILL)
+        code, err = run.finish()
+    finally:
+        run.close()
+
+    assert code == ExitStatus.SIGN_IN, err
+    assert "Traceback" not in err and "Future exception" not in err, err
+    after_number = err.split("Enter 42", 1)[1].strip().splitlines()[1:]
+    assert len(after_number) == 2, err
+    assert after_number[0].startswith("azlogin: error: Playwright's driver ("), err
+    assert after_number[0].endswith(") stopped during the sign-in."), err
+    assert "pip install --force-reinstall playwright" in after_number[1], err
+    assert wait_gone(chromium) == []  # Chromium ends with the pipe to its driver
+    assert not home.credentials.exists()
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda p: p.write_text("#!/bin/sh\n"), "Permission denied"),  # not executable
+        (lambda p: None, "No such file or directory"),  # missing
+    ],
+)
+def test_a_broken_playwright_driver_is_named(
+    home: Home, tmp_path: Path, make: Callable[[Path], object], reason: str
+) -> None:
+    # PLAYWRIGHT_NODEJS_PATH is Playwright's own switch for the Node.js that runs its driver.
+    node = tmp_path / "driver" / "node"
+    node.parent.mkdir()
+    make(node)
+    profile = home.profile("bob@sandbox.example")
+    proc = Azlogin(
+        home,
+        "--profile",
+        profile,
+        AZURE_DEFAULT_PASSWORD=PASSWORD,
+        PLAYWRIGHT_NODEJS_PATH=str(node),
+    )
+    try:
+        code, err = proc.finish()
+    finally:
+        proc.close()
+    assert code == ExitStatus.SIGN_IN, err
+    assert err.splitlines()[-2:] == [
+        f"azlogin: error: Playwright's driver {node} could not be started: {reason}.",
+        "hint: Playwright's installation looks broken; reinstall it in azlogin's environment: "
+        "`pip install --force-reinstall playwright` (with pipx: "
+        "`pipx runpip azlogin install --force-reinstall playwright`).",
+    ], err
+    assert "Traceback" not in err and "Future exception" not in err, err
+    assert PASSWORD not in err
+
+
+def test_a_driver_that_exits_at_once_is_named(home: Home) -> None:
+    profile = home.profile("bob@sandbox.example")
+    proc = Azlogin(home, "--profile", profile, PLAYWRIGHT_NODEJS_PATH="/bin/false")
+    try:
+        code, err = proc.finish()
+    finally:
+        proc.close()
+    assert code == ExitStatus.SIGN_IN, err
+    assert err.splitlines()[-2].startswith(
+        "azlogin: error: Playwright's driver /bin/false could not be started: "
+    ), err
+    assert "pip install --force-reinstall playwright" in err.splitlines()[-1], err
+    assert "Traceback" not in err and "Future exception" not in err, err
