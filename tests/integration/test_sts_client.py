@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -20,6 +20,7 @@ from azlogin.sandbox.scenario import Scenario, default_scenario
 from azlogin.sandbox.sts import StsService
 
 from ..sandbox.aws_support import ACS_URL, Clock, saml_for, serving
+from ..security.hostile_sts import Answer, hostile_sts
 
 DEV = "arn:aws:iam::111111111111:role/Developer"  # MaxSessionDuration 12 h
 ADMIN = "arn:aws:iam::111111111111:role/team/platform/Admin"  # 1 h
@@ -126,3 +127,70 @@ def test_unreachable_sts_is_a_network_error(monkeypatch: pytest.MonkeyPatch) -> 
     with pytest.raises(AwsError, match="Could not connect") as info:
         sts.assume_role_with_saml(api, Role(DEV, PROVIDER), "eA==", 3600)
     assert "network" in info.value.hint
+
+
+# --- bounded waits, with real botocore against a fake STS that answers badly or not at all
+
+
+@pytest.fixture
+def bare_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "HTTP_PROXY",
+                 "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy",
+                 sts.READ_TIMEOUT_VARIABLE):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+
+
+def test_no_retry_once_the_assertion_has_expired(
+    bare_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with hostile_sts() as server:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_STS", server.url)
+        server.serve(Answer(status=503, body=b"<html>busy</html>", content_type="text/html"))
+        past = datetime.now(timezone.utc) - timedelta(seconds=1)
+        with pytest.raises(AwsError) as info:
+            sts.assume_role_with_saml(
+                sts.client("us-east-1"), Role(DEV, PROVIDER), "eA==", 3600, deadline=past
+            )
+        assert server.requests == 1  # botocore would have tried four times
+    assert info.value.code == "AssertionExpired"
+    assert "expired" in info.value.message and "waiting for STS" in info.value.message
+    assert info.value.__context__ is None
+
+
+def test_retries_go_on_while_the_assertion_is_valid(
+    bare_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with hostile_sts() as server:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_STS", server.url)
+        server.serve(Answer(status=503, body=b"<html>busy</html>", content_type="text/html"))
+        later = datetime.now(timezone.utc) + timedelta(hours=1)
+        with pytest.raises(AwsError, match=r"HTTP 503 Service Unavailable \(4 attempts\)"):
+            sts.assume_role_with_saml(
+                sts.client("us-east-1"), Role(DEV, PROVIDER), "eA==", 3600, deadline=later
+            )
+        assert server.requests == sts.TOTAL_ATTEMPTS
+
+
+def test_a_silent_sts_is_announced_and_then_a_clean_error(
+    bare_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """STS holds the request; the notice comes after WAIT_NOTICE_SECONDS (3 s) and, to end
+    the test, lets the server drop every connection unanswered."""
+    with hostile_sts() as server:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_STS", server.url)
+        server.serve(Answer(act="hang"))
+        said: list[str] = []
+
+        def on_wait(line: str) -> None:
+            said.append(line)
+            server.release.set()
+
+        with pytest.raises(AwsError) as info:
+            sts.assume_role_with_saml(
+                sts.client("us-east-1"), Role(DEV, PROVIDER), "eA==", 3600, on_wait=on_wait
+            )
+    assert said == [f"Waiting for STS (127.0.0.1:{server.port})…"]
+    assert "Connection was closed" in info.value.message
+    assert "\n" not in info.value.message and "Traceback" not in info.value.message
