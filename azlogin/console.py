@@ -2,11 +2,18 @@
 
 Two steps: trade the credentials for a sign-in token (``getSigninToken``), then build the
 ``login`` URL carrying it. The token, like the keys, is a secret: no message or log line
-here contains either. urllib's default proxy handling applies (HTTPS_PROXY, NO_PROXY).
+here contains either. urllib's default proxy handling applies (HTTPS_PROXY, NO_PROXY),
+except for a loopback endpoint, which is always reached directly: a proxy elsewhere would
+connect to its own loopback, and over plain http it would see the keys.
+
+The keys travel in the query string, so :func:`choose_endpoint` decides who may see them:
+AWS's sign-in hosts, a loopback host (the sandbox), or an endpoint the user configured for
+this purpose (``azlogin_federation_url``); plain http only to loopback.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import re
@@ -31,6 +38,9 @@ HOSTS: Mapping[str, tuple[str, str]] = {
 MIN_SESSION_SECONDS, MAX_SESSION_SECONDS = 900, 43200
 MAX_REPLY_BYTES = 64 * 1024
 _SERVICE = re.compile(r"[a-z0-9][a-z0-9-]*")
+# AWS also answers at regional sign-in hosts: eu-west-1.signin.aws.amazon.com.
+_REGION_LABEL = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
+CONFIG_KEY = "azlogin_federation_url"
 _NETWORK_HINT = "Check the network and the proxy settings (HTTPS_PROXY, NO_PROXY)."
 _CERT_HINT = "The TLS certificate was not trusted: a proxy may need its CA in SSL_CERT_FILE."
 
@@ -53,14 +63,82 @@ def console_host(partition: str) -> str:
     return _hosts(partition)[1]
 
 
-def federation_endpoint(partition: str, base_url: str | None = None) -> str:
-    """``https://{signin host}/federation``; ``base_url`` replaces the scheme and host."""
-    base = (base_url or f"https://{signin_host(partition)}").rstrip("/")
-    if urlsplit(base).scheme not in ("http", "https"):
+def default_endpoint(partition: str) -> str:
+    """AWS's federation endpoint for ``partition``."""
+    return f"https://{signin_host(partition)}/federation"
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 or ``localhost``: this machine (where the sandbox listens)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_aws_signin_host(host: str) -> bool:
+    """A sign-in host of any AWS partition, or one of its regional hosts."""
+    host = host.lower()
+    region, _, rest = host.partition(".")
+    regional = rest if _REGION_LABEL.fullmatch(region) else None
+    return any(host == signin or regional == signin for signin, _ in HOSTS.values())
+
+
+def checked_endpoint(url: str, where: str = "The federation endpoint") -> str:
+    """``url`` if the keys may go there at all: http(s), no query, plain http only to a
+    loopback host. Raises ConfigError naming the host, before any connection."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or not host:
         raise ConfigError(
-            f"The sign-in URL {base!r} is not an http(s) URL.", "Use e.g. https://host:port."
+            f"{where} {url!r} is not an http(s) URL.",
+            f"Use e.g. {default_endpoint('aws')}.",
         )
-    return f"{base}/federation"
+    if parts.query or parts.fragment:
+        raise ConfigError(
+            f"{where} {url!r} must not carry a query or fragment.",
+            "azlogin adds the query (Action=...) itself.",
+        )
+    if parts.scheme == "http" and not is_loopback(host):
+        raise ConfigError(
+            f"{where} on {host} uses plain http: the keys would cross the network readable.",
+            f"Use https://{host}/..., or remove it so that AWS's own endpoint is used.",
+        )
+    return url.rstrip("/")
+
+
+def choose_endpoint(
+    partition: str, *, configured: str | None = None, acs_url: str | None = None
+) -> str:
+    """Where ``getSigninToken`` may send the keys, from the first that applies:
+
+    1. ``configured`` (the profile's ``azlogin_federation_url``), checked: https, or http
+       to a loopback host;
+    2. ``/federation`` beside the ACS URL, when that is on a loopback host (the sandbox)
+       or an AWS sign-in host over https;
+    3. AWS's endpoint of ``partition``.
+
+    Any other ACS host (a corporate front end, an http URL) is not trusted with the keys:
+    AWS's own endpoint is used instead, as if no ACS URL were set.
+    """
+    if configured:
+        endpoint = checked_endpoint(configured, CONFIG_KEY)
+        log.debug("console: federation endpoint %s (from %s)", endpoint, CONFIG_KEY)
+        return endpoint
+    if acs_url:
+        parts = urlsplit(acs_url)
+        host = parts.hostname or ""
+        trusted = is_loopback(host) or (parts.scheme == "https" and is_aws_signin_host(host))
+        if trusted and parts.scheme in ("http", "https"):
+            endpoint = f"{parts.scheme}://{parts.netloc}/federation"
+            log.debug("console: federation endpoint %s (beside azlogin_acs_url)", endpoint)
+            return endpoint
+        log.debug("console: azlogin_acs_url's host %s is not trusted with the keys", host)
+    endpoint = default_endpoint(partition)
+    log.debug("console: federation endpoint %s (AWS, partition %s)", endpoint, partition)
+    return endpoint
 
 
 def destination_for(service: str | None, region: str | None, partition: str) -> str:
@@ -84,7 +162,7 @@ def build_session_json(creds: Credentials) -> str:
     )
 
 
-def _opener(verify: bool) -> urllib.request.OpenerDirector:
+def _opener(verify: bool, direct: bool) -> urllib.request.OpenerDirector:
     import ssl
     import urllib.request
 
@@ -92,8 +170,11 @@ def _opener(verify: bool) -> urllib.request.OpenerDirector:
     if not verify:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
-    # build_opener keeps the default ProxyHandler, which reads HTTPS_PROXY and NO_PROXY.
-    return urllib.request.build_opener(urllib.request.HTTPSHandler(context=context))
+    handlers: list[urllib.request.BaseHandler] = [urllib.request.HTTPSHandler(context=context)]
+    if direct:
+        handlers.append(urllib.request.ProxyHandler({}))
+    # Otherwise build_opener adds the default ProxyHandler (HTTPS_PROXY, NO_PROXY).
+    return urllib.request.build_opener(*handlers)
 
 
 def _what_aws_said(body: bytes, creds: Credentials) -> str:
@@ -123,11 +204,12 @@ def get_signin_token(
     partition: str,
     *,
     session_duration: int | None = None,
-    base_url: str | None = None,
+    endpoint: str | None = None,
     verify: bool = True,
     timeout: float = 10,
 ) -> str:
-    """Trade credentials for a sign-in token (valid 15 minutes).
+    """Trade credentials for a sign-in token (valid 15 minutes) at ``endpoint`` (from
+    :func:`choose_endpoint`; AWS's for ``partition`` when None).
 
     ``session_duration`` (900..43200 s) sets how long the console session lasts; AWS
     refuses it for role-chained credentials, so pass None for those.
@@ -145,19 +227,20 @@ def get_signin_token(
     import urllib.error
     import urllib.request
 
-    endpoint = federation_endpoint(partition, base_url)
+    endpoint = checked_endpoint(endpoint or default_endpoint(partition))
     query = {"Action": "getSigninToken"}
     if session_duration is not None:
         query["SessionDuration"] = str(session_duration)
     query["Session"] = build_session_json(creds)
-    request = urllib.request.Request(  # noqa: S310 (scheme checked by federation_endpoint)
+    request = urllib.request.Request(  # noqa: S310 (scheme checked by checked_endpoint)
         f"{endpoint}?{urlencode(query)}",
         headers={"Accept": "application/json", "User-Agent": "azlogin"},
     )
     log.debug("console: getSigninToken at %s (SessionDuration %s)", endpoint, session_duration)
     # Error messages name the endpoint only: the full URL carries the credentials.
     try:
-        with _opener(verify).open(request, timeout=timeout) as response:
+        direct = is_loopback(urlsplit(endpoint).hostname or "")
+        with _opener(verify, direct).open(request, timeout=timeout) as response:
             body: bytes = response.read(MAX_REPLY_BYTES)
     except urllib.error.HTTPError as exc:
         reason = _what_aws_said(exc.read(MAX_REPLY_BYTES), creds)
@@ -177,7 +260,7 @@ def get_signin_token(
     if not isinstance(token, str) or not token:
         raise AwsError(
             f"{endpoint} answered without a SigninToken.",
-            "Check the sign-in URL, or a proxy that rewrites replies.",
+            f"Check {CONFIG_KEY}, or a proxy that rewrites replies.",
         )
     return token
 
@@ -198,12 +281,12 @@ def login_url(
     destination: str | None = None,
     region: str | None = None,
     issuer: str = "azlogin",
-    base_url: str | None = None,
+    endpoint: str | None = None,
 ) -> str:
     """The URL that opens the console (``destination``, by default its home page)."""
     target = _destination(destination, region, partition)
     query = {"Action": "login", "Issuer": issuer, "Destination": target, "SigninToken": token}
-    return f"{federation_endpoint(partition, base_url)}?{urlencode(query)}"
+    return f"{checked_endpoint(endpoint or default_endpoint(partition))}?{urlencode(query)}"
 
 
 def signin_link(
@@ -214,7 +297,7 @@ def signin_link(
     region: str | None = None,
     destination: str | None = None,
     session_duration: int | None = None,
-    base_url: str | None = None,
+    endpoint: str | None = None,
     verify: bool = True,
     timeout: float = 10,
 ) -> str:
@@ -231,8 +314,8 @@ def signin_link(
         creds,
         partition,
         session_duration=session_duration,
-        base_url=base_url,
+        endpoint=endpoint,
         verify=verify,
         timeout=timeout,
     )
-    return login_url(token, partition, target, region, base_url=base_url)
+    return login_url(token, partition, target, region, endpoint=endpoint)

@@ -1,4 +1,9 @@
-"""``azlogin console``: a federation sign-in link to the AWS console for the profile."""
+"""``azlogin console``: a federation sign-in link to the AWS console for the profile.
+
+The keys go to the endpoint :func:`azlogin.console.choose_endpoint` allows: the profile's
+``azlogin_federation_url`` (read here, from the profile's own section), the sandbox
+beside a loopback ``azlogin_acs_url``, or AWS's.
+"""
 
 from __future__ import annotations
 
@@ -32,19 +37,23 @@ def run(ns: argparse.Namespace, world: World) -> int:
     from .login import request_from
 
     request = request_from(ns)
+    configured = _configured_endpoint(world, request.profile)
+    if configured:
+        console.checked_endpoint(configured, console.CONFIG_KEY)  # refuse before signing in
     got = obtain(request, world, FileStore(world.credentials_file, world.ui.info))
     region = ns.region or got.region
     partition = of_region(region)
     destination = ns.destination or (
         console.destination_for(ns.service, region, partition) if ns.service else None
     )
+    endpoint = console.choose_endpoint(partition, configured=configured, acs_url=got.signin_base)
     link = console.signin_link(
         got.credentials,
         partition=partition,
         chained=got.chained,
         region=region,
         destination=destination,
-        base_url=got.signin_base,  # federation lives beside the profile's ACS
+        endpoint=endpoint,
         verify=request.sign_in.verify_ssl,
     )
     if ns.print:
@@ -58,3 +67,12 @@ def run(ns: argparse.Namespace, world: World) -> int:
     else:
         world.ui.info(f"Opened the AWS console for profile '{got.profile}'.")
     return 0
+
+
+def _configured_endpoint(world: World, profile: str) -> str | None:
+    from ..awsfiles import read_sections
+    from ..console import CONFIG_KEY
+    from ..profiles import find_section
+
+    section = find_section(read_sections(world.config_file), profile) or {}
+    return section.get(CONFIG_KEY) or None

@@ -7,11 +7,13 @@ opened as a browser would open it, and the sandbox's console page names the role
 
 from __future__ import annotations
 
+import io
 import re
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, cast
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,6 +21,7 @@ import pytest
 from lxml import html
 
 from azlogin import chain, console, sts
+from azlogin.__main__ import main
 from azlogin.errors import AwsError
 from azlogin.models import Credentials, Role
 from azlogin.sandbox.assertion import SigningKey, generate_signing_key
@@ -40,6 +43,10 @@ class World:
     clock: Clock
     base: str  # the sandbox's root URL; /federation and /sts below it
     key: SigningKey
+
+    @property
+    def federation(self) -> str:
+        return f"{self.base}/federation"
 
     def developer(self) -> Credentials:
         saml = saml_for(self.key, self.scenario, "bob@sandbox.example", now=self.clock.now)
@@ -113,7 +120,7 @@ def test_signin_link_opens_the_console_as_the_role(world: World) -> None:
         chained=False,
         region="eu-west-1",
         session_duration=43200,
-        base_url=world.base,
+        endpoint=world.federation,
     )
     assert url.startswith(f"{world.base}/federation?Action=login&")
     for secret in (creds.secret_access_key, creds.session_token):
@@ -136,7 +143,7 @@ def test_service_destination_lands_there(world: World) -> None:
         partition="aws",
         chained=False,
         destination=destination,
-        base_url=world.base,
+        endpoint=world.federation,
     )
     query = parse_qs(urlsplit(url).query)
     assert query["Destination"] == ["https://console.aws.amazon.com/s3/home?region=us-east-1"]
@@ -151,7 +158,7 @@ def test_chained_credentials_sign_in_without_session_duration(world: World) -> N
         partition="aws",
         chained=result.chained,
         session_duration=43200,  # left out: AWS refuses it for chained credentials
-        base_url=world.base,
+        endpoint=world.federation,
     )
     page = open_console(url)
     assert field(page, "console-role") == "Deployer"
@@ -165,7 +172,7 @@ def test_session_duration_with_chained_credentials_is_refused(world: World) -> N
     """Why signin_link leaves it out: AWS (and the sandbox) refuse the request."""
     creds = world.deployer().credentials
     with pytest.raises(AwsError) as info:
-        console.get_signin_token(creds, "aws", session_duration=3600, base_url=world.base)
+        console.get_signin_token(creds, "aws", session_duration=3600, endpoint=world.federation)
     assert "HTTP 400" in info.value.message
     assert "role-chained" in info.value.message
     assert "role-chained" in info.value.hint
@@ -178,7 +185,7 @@ def test_expired_credentials_are_an_aws_error_without_secrets(world: World) -> N
     creds = world.developer()
     world.clock.advance(hours=2)
     with pytest.raises(AwsError, match="HTTP 400") as info:
-        console.signin_link(creds, partition="aws", chained=False, base_url=world.base)
+        console.signin_link(creds, partition="aws", chained=False, endpoint=world.federation)
     assert "expired" in info.value.hint
     assert creds.session_token not in str(info.value)
 
@@ -186,19 +193,56 @@ def test_expired_credentials_are_an_aws_error_without_secrets(world: World) -> N
 def test_unreachable_endpoint_names_it_but_not_the_request(world: World) -> None:
     creds = world.developer()
     with pytest.raises(AwsError, match=re.escape("reach http://127.0.0.1:9/federation:")) as info:
-        console.get_signin_token(creds, "aws", base_url="http://127.0.0.1:9")
+        console.get_signin_token(creds, "aws", endpoint="http://127.0.0.1:9/federation")
     assert "HTTPS_PROXY" in info.value.hint
     assert creds.session_token not in info.value.message
     assert "Session" not in info.value.message
 
 
-def test_proxy_variables_are_honoured(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The request goes to HTTP_PROXY (here the sandbox itself, which serves absolute-URI
-    requests), unless NO_PROXY names the host."""
+def test_a_loopback_endpoint_is_reached_around_the_proxy(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sandbox answers although nothing listens at the proxy: a proxy elsewhere would
+    connect to its own loopback, and over plain http it would read the keys. (Other hosts
+    go through the proxy: tests/unit/test_console_endpoints.py.)"""
     creds = world.developer()
-    nowhere = "http://127.0.0.1:9"  # nothing listens there: only the proxy can answer
-    monkeypatch.setenv("HTTP_PROXY", world.base)
-    assert console.get_signin_token(creds, "aws", base_url=nowhere)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-    with pytest.raises(AwsError, match="Could not reach"):
-        console.get_signin_token(creds, "aws", base_url=nowhere)
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    assert console.get_signin_token(creds, "aws", endpoint=world.federation)
+
+
+def test_the_console_command_signs_in_through_the_sandbox_beside_its_acs(
+    world: World, tmp_path: Path
+) -> None:
+    """The CLI end to end: the profile's loopback azlogin_acs_url puts federation beside
+    it; the printed link opens the console as the role."""
+    creds = world.developer()
+    (tmp_path / "config").write_text(
+        "[profile sandbox]\nazure_tenant_id = 11111111-2222-3333-4444-555555555555\n"
+        f"azure_app_id_uri = https://signin.aws.amazon.com/saml\nregion = eu-west-1\n"
+        f"azlogin_acs_url = {world.base}/saml\n"
+    )
+    (tmp_path / "credentials").write_text(
+        f"[sandbox]\naws_access_key_id = {creds.access_key_id}\n"
+        f"aws_secret_access_key = {creds.secret_access_key}\n"
+        f"aws_session_token = {creds.session_token}\n"
+        f"aws_expiration = {creds.expiration:%Y-%m-%dT%H:%M:%SZ}\n"
+    )
+    env = {
+        "HOME": str(tmp_path),
+        "AWS_CONFIG_FILE": str(tmp_path / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
+        "AZLOGIN_STATE_DIR": str(tmp_path / "state"),
+    }
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["console", "--profile", "sandbox", "--print", "--service", "s3", "--no-prompt"]
+    assert main(argv, env, None, err, out) == 0, err.getvalue()
+    link = out.getvalue().strip()
+    assert link.startswith(f"{world.federation}?Action=login&")
+    page = open_console(link)
+    assert field(page, "console-role") == "Developer"
+    assert field(page, "console-destination") == (
+        "https://console.aws.amazon.com/s3/home?region=eu-west-1"
+    )
+    for secret in (creds.secret_access_key, creds.session_token):
+        assert secret not in link + err.getvalue()

@@ -49,13 +49,13 @@ def test_login_url_structure(partition: str, signin: str, console_: str) -> None
     }
 
 
-def test_login_url_with_destination_issuer_and_base_url() -> None:
+def test_login_url_with_destination_issuer_and_endpoint() -> None:
     url = console.login_url(
         "t",
         "aws",
         destination="https://console.aws.amazon.com/s3/home?region=eu-west-1#/buckets",
         issuer="https://intranet.example/aws",
-        base_url="http://127.0.0.1:8080/",
+        endpoint="http://127.0.0.1:8080/federation/",
     )
     parts = urlsplit(url)
     assert (parts.scheme, parts.netloc, parts.path) == ("http", "127.0.0.1:8080", "/federation")
@@ -93,11 +93,13 @@ def test_destination_refuses_what_is_not_a_service_name(service: str) -> None:
         console.destination_for(service, None, "aws")
 
 
-def test_login_url_refuses_non_http_destinations_and_base_urls() -> None:
+def test_login_url_refuses_non_http_destinations_and_endpoints() -> None:
     with pytest.raises(UsageError):
         console.login_url("t", "aws", destination="javascript:alert(1)")
     with pytest.raises(ConfigError):
-        console.login_url("t", "aws", base_url="file:///etc")
+        console.login_url("t", "aws", endpoint="file:///etc")
+    with pytest.raises(ConfigError, match="plain http"):  # the token is a secret too
+        console.login_url("t", "aws", endpoint="http://federation.corp.example/federation")
 
 
 def test_session_json_holds_the_three_values() -> None:
@@ -112,5 +114,5 @@ def test_session_json_holds_the_three_values() -> None:
 def test_session_duration_out_of_range_is_refused_before_any_request(seconds: int) -> None:
     with pytest.raises(UsageError, match=str(seconds)):
         console.get_signin_token(
-            CREDS, "aws", session_duration=seconds, base_url="http://127.0.0.1:9"
+            CREDS, "aws", session_duration=seconds, endpoint="http://127.0.0.1:9/federation"
         )
