@@ -1,8 +1,10 @@
 """The sandbox's Entra ID: its routes, and how a request reaches its handler.
 
 Handlers are plain functions ``(state, request, url_args) -> Response`` in
-``entra_signin``, ``entra_mfa`` and ``entra_finish``; a handler that raises ``EntraError``
-ends the sign-in on the error page (or, for background calls, a JSON error the page shows).
+``entra_signin``, ``entra_mfa`` and ``entra_finish``; the gallery's pages add a route per
+form they declare (``gallery.py``), all answered by ``entra_finish.answer``. A handler
+that raises ``EntraError`` ends the sign-in on the error page (or, for background calls, a
+JSON error the page shows).
 """
 
 from __future__ import annotations
@@ -15,18 +17,16 @@ from typing import Literal
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from azlogin.sandbox import entra_finish, entra_mfa, entra_signin
+from azlogin.sandbox import entra_finish, entra_mfa, entra_signin, gallery
 from azlogin.sandbox.entra_errors import REQUEST_ERRORS, EntraError
 from azlogin.sandbox.entra_pages import (
     URL_BEGIN_AUTH,
     URL_END_AUTH,
     URL_GET_CREDENTIAL_TYPE,
-    URL_KMSI,
     URL_LOGOUT,
     URL_MSA,
     URL_PHONE_SIGN_IN_POLL,
     URL_PROCESS_AUTH,
-    URL_PROOF_UP,
     error_page,
     json_error,
 )
@@ -53,9 +53,15 @@ ROUTES: tuple[Route, ...] = (
     Route(URL_BEGIN_AUTH, "POST", entra_mfa.begin_auth, "json"),
     Route(URL_END_AUTH, "POST", entra_mfa.end_auth, "json"),
     Route(URL_PROCESS_AUTH, "POST", entra_mfa.process_auth, "page"),
-    Route(URL_PROOF_UP, "POST", entra_finish.proof_up, "page"),
-    Route(URL_KMSI, "POST", entra_finish.kmsi, "page"),
 )
+
+
+def gallery_routes() -> tuple[Route, ...]:
+    """Every form of every gallery page, answered by one handler that asks the flow which
+    page it waits on (several pages may post to one path, as Entra's do)."""
+    return tuple(
+        Route(path, method, entra_finish.answer, "page") for path, method in gallery.routes()
+    )
 
 
 class Entra:
@@ -64,7 +70,11 @@ class Entra:
     def __init__(self, state: EntraState, sleep: Callable[[float], None] = time.sleep) -> None:
         self.state = state
         self._sleep = sleep
-        self._routes = {f"entra:{i}": route for i, route in enumerate(ROUTES)}
+        routes = (*ROUTES, *gallery_routes())
+        taken = [(route.path, route.method) for route in routes]
+        if len(set(taken)) != len(taken):
+            raise gallery.GalleryError("a gallery form takes a path the sign-in already uses")
+        self._routes = {f"entra:{i}": route for i, route in enumerate(routes)}
 
     def rules(self) -> list[Rule]:
         return [

@@ -42,9 +42,10 @@ def normalize_code(code: str) -> str:
     return code[6:] if code.upper().startswith("AADSTS") else code
 
 
-def describe(code: str, detail: str = "") -> str:
-    """The line a page shows, e.g. ``AADSTS90002: Tenant not found. ...``."""
-    text = MESSAGES.get(code, GENERIC_MESSAGE)
+def describe(code: str, detail: str = "", message: str = "") -> str:
+    """The line a page shows, e.g. ``AADSTS90002: Tenant not found. ...``; ``message``
+    replaces the usual wording (a gallery page may word its own code)."""
+    text = message or MESSAGES.get(code, GENERIC_MESSAGE)
     if detail:
         text = f"{text} {detail}"
     return f"AADSTS{code}: {text}"
@@ -53,8 +54,10 @@ def describe(code: str, detail: str = "") -> str:
 class EntraError(Exception):
     """A sign-in that ends on Entra's error page (pgid ``ConvergedError`` unless told)."""
 
-    def __init__(self, code: str, detail: str = "", *, pgid: str = "ConvergedError") -> None:
+    def __init__(
+        self, code: str, detail: str = "", *, pgid: str = "ConvergedError", message: str = ""
+    ) -> None:
         self.code = normalize_code(code)
         self.detail = detail
         self.pgid = pgid
-        super().__init__(describe(self.code, detail))
+        super().__init__(describe(self.code, detail, message))

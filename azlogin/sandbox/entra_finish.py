@@ -1,26 +1,23 @@
-"""The end of a sign-in: the checks after each factor, "stay signed in?", and the hand-off.
+"""The end of a sign-in: the checks after each factor, the gallery's interrupts, the hand-off.
 
-Order, as documented for tests and azlogin: first factor -> conditional access ->
-MFA registration -> MFA -> app assignment -> "stay signed in?" -> service fault ->
-hand-off. A remembered session (single sign-on) skips the factors and "stay signed in?".
+Order, as documented for tests and azlogin: first factor -> [first-factor interrupts:
+expired password, conditional access, MFA registration] -> MFA -> app assignment ->
+[before-hand-off interrupts: "stay signed in?"] -> service fault -> hand-off. A remembered
+session (single sign-on) skips the factors and "stay signed in?", not [single-sign-on
+interrupts: conditional access]. Which page shows at each checkpoint is the gallery's
+(``gallery.py``); an answered page resumes the sign-in at its checkpoint.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from werkzeug.wrappers import Request, Response
 
+from azlogin.sandbox import entra_gallery
 from azlogin.sandbox.assertion import build_saml_response
 from azlogin.sandbox.entra_errors import EntraError
-from azlogin.sandbox.entra_pages import (
-    URL_PROOF_UP,
-    error_page,
-    handoff_page,
-    kmsi_page,
-    tfa_page,
-)
-from azlogin.sandbox.entra_request import form_flow
+from azlogin.sandbox.entra_pages import handoff_page, tfa_page
 from azlogin.sandbox.entra_state import (
     FLOW_COOKIE,
     PERSISTENT_COOKIE,
@@ -29,7 +26,10 @@ from azlogin.sandbox.entra_state import (
     Flow,
     Stage,
 )
+from azlogin.sandbox.gallery import BEFORE_HAND_OFF, FIRST_FACTOR, REMEMBER, SINGLE_SIGN_ON
 from azlogin.sandbox.scenario import RoleSpec, Tenant, User
+
+Step = Callable[[EntraState, Flow, Tenant, User, Request], Response]
 
 
 def flow_tenant(state: EntraState, flow: Flow) -> Tenant:
@@ -46,23 +46,34 @@ def flow_user(tenant: Tenant, flow: Flow) -> User:
     return user
 
 
-def after_first_factor(state: EntraState, flow: Flow, tenant: Tenant, user: User) -> Response:
+def after_first_factor(
+    state: EntraState, flow: Flow, tenant: Tenant, user: User, request: Request
+) -> Response:
     flow.username = user.username
-    if user.conditional_access_blocked:
-        return _conditional_access_page(state, flow, tenant)
-    if user.mfa_registration_required:
-        return _proof_up_page(state, flow, tenant)
+    interrupt = entra_gallery.interrupt(state, flow, tenant, user, FIRST_FACTOR)
+    if interrupt is not None:
+        return interrupt
     # Phone sign-in is itself multi-factor, so it satisfies the MFA requirement.
     if user.mfa and not flow.phone_sign_in:
         flow.stage = Stage.MFA
         return tfa_page(flow, tenant, user)
-    return after_mfa(state, flow, tenant, user)
+    return after_mfa(state, flow, tenant, user, request)
 
 
-def after_mfa(state: EntraState, flow: Flow, tenant: Tenant, user: User) -> Response:
+def after_mfa(
+    state: EntraState, flow: Flow, tenant: Tenant, user: User, request: Request
+) -> Response:
     _check_assignment(flow, user)
-    flow.stage = Stage.KMSI
-    return kmsi_page(flow, tenant, user)
+    return _before_hand_off(state, flow, tenant, user, request)
+
+
+def _before_hand_off(
+    state: EntraState, flow: Flow, tenant: Tenant, user: User, request: Request
+) -> Response:
+    interrupt = entra_gallery.interrupt(state, flow, tenant, user, BEFORE_HAND_OFF)
+    if interrupt is not None:
+        return interrupt
+    return hand_off(state, flow, tenant, user, request, remember=flow.remember)
 
 
 def single_sign_on(
@@ -74,10 +85,38 @@ def single_sign_on(
     if user.disabled:
         raise EntraError("50057")
     flow.username = user.username
-    if user.conditional_access_blocked:
-        return _conditional_access_page(state, flow, tenant)
+    flow.remember = True  # the session stays remembered (its cookie is renewed)
+    return _single_sign_on_checks(state, flow, tenant, user, request)
+
+
+def _single_sign_on_checks(
+    state: EntraState, flow: Flow, tenant: Tenant, user: User, request: Request
+) -> Response:
+    interrupt = entra_gallery.interrupt(state, flow, tenant, user, SINGLE_SIGN_ON)
+    if interrupt is not None:
+        return interrupt
     _check_assignment(flow, user)
-    return hand_off(state, flow, tenant, user, request, remember=True)
+    return hand_off(state, flow, tenant, user, request, remember=flow.remember)
+
+
+# Where an answered gallery page resumes the sign-in, by the checkpoint it interrupted.
+_RESUME: dict[str, Step] = {
+    FIRST_FACTOR: after_first_factor,
+    BEFORE_HAND_OFF: _before_hand_off,
+    SINGLE_SIGN_ON: _single_sign_on_checks,
+}
+
+
+def answer(state: EntraState, request: Request, args: Mapping[str, str]) -> Response:
+    """Any gallery page's form: ``entra_gallery`` checks it, its outcome moves the flow on."""
+    flow, outcome = entra_gallery.accept(state, request)
+    if outcome.startswith("AADSTS"):
+        raise EntraError(outcome)
+    tenant = flow_tenant(state, flow)
+    user = flow_user(tenant, flow)
+    if outcome == REMEMBER:
+        flow.remember = True
+    return _RESUME[flow.checkpoint](state, flow, tenant, user, request)
 
 
 def hand_off(
@@ -134,49 +173,3 @@ def granted_roles(state: EntraState, user: User) -> list[RoleSpec]:
 def _check_assignment(flow: Flow, user: User) -> None:
     if flow.app_id_uri not in user.apps:
         raise EntraError("50105", f"The user '{user.username}' is not assigned to the app.")
-
-
-def _conditional_access_page(state: EntraState, flow: Flow, tenant: Tenant) -> Response:
-    state.flows.discard(flow)
-    error = EntraError("53003", pgid="ConvergedConditionalAccess")
-    return error_page(
-        error,
-        now=state.clock(),
-        tenant=tenant.domain,
-        heading="You cannot reach this application right now",
-        explanation="Your sign-in succeeded, but your organisation's policy blocks this access.",
-    )
-
-
-def _proof_up_page(state: EntraState, flow: Flow, tenant: Tenant) -> Response:
-    state.flows.discard(flow)
-    extra = (
-        f'<form method="post" action="{URL_PROOF_UP}"><div class="buttons">'
-        '<input type="submit" id="idSubmit_ProofUp_Redirect" class="btn btn-primary" '
-        'value="Next"></div></form>'
-    )
-    error = EntraError("50079", pgid="ConvergedProofUpRedirect")
-    return error_page(
-        error,
-        now=state.clock(),
-        tenant=tenant.domain,
-        heading="More information required",
-        explanation="Your organisation needs more information to keep your account secure.",
-        extra=extra,
-    )
-
-
-def kmsi(state: EntraState, request: Request, args: Mapping[str, str]) -> Response:
-    """``POST /kmsi``: "Stay signed in?" answered; Yes (LoginOptions=1) remembers the session."""
-    flow = form_flow(state, request, Stage.KMSI)
-    tenant = flow_tenant(state, flow)
-    user = flow_user(tenant, flow)
-    remember = request.form.get("LoginOptions") == "1"
-    return hand_off(state, flow, tenant, user, request, remember=remember)
-
-
-def proof_up(state: EntraState, request: Request, args: Mapping[str, str]) -> Response:
-    """The proof-up page's "Next": registration lives outside the sandbox."""
-    raise EntraError(
-        "50079", "Registration is not part of the sandbox; the scenario decides who needs it."
-    )

@@ -108,4 +108,4 @@ def process_auth(state: EntraState, request: Request, args: Mapping[str, str]) -
         raise EntraError("500121", "The second factor was not verified.")
     tenant = flow_tenant(state, flow)
     state.phone.cancel(flow.flow_id)
-    return after_mfa(state, flow, tenant, flow_user(tenant, flow))
+    return after_mfa(state, flow, tenant, flow_user(tenant, flow), request)

@@ -1,4 +1,5 @@
-"""The Entra pages as HTML responses: one function per page kind, each carrying ``$Config``.
+"""The Entra pages as HTML responses, each carrying ``$Config``: the sign-in document, the
+MFA page, the error page and the hand-off (interrupt pages are the gallery's, ``gallery.py``).
 
 Element ids and ``pgid`` values are those of the real pages (docs/entra-login.md); wording
 and markup are the sandbox's own. Pages never show a password, code or assertion back.
@@ -25,8 +26,6 @@ URL_MSA = "/common/msa"
 URL_BEGIN_AUTH = "/common/SAS/BeginAuth"
 URL_END_AUTH = "/common/SAS/EndAuth"
 URL_PROCESS_AUTH = "/common/SAS/ProcessAuth"
-URL_PROOF_UP = "/common/ProofUp"
-URL_KMSI = "/kmsi"
 URL_LOGOUT = "/common/oauth2/logout"
 POLL_INTERVAL_MS = 300
 
@@ -189,18 +188,6 @@ def tfa_page(flow: Flow, tenant: Tenant, user: User) -> Response:
     )
 
 
-def kmsi_page(flow: Flow, tenant: Tenant, user: User) -> Response:
-    body = render("kmsi.html", post_url=URL_KMSI, username=user.username, flow_token=flow.token)
-    config = {"sFT": flow.token}
-    return page(
-        title="Stay signed in?",
-        pgid="KmsiInterrupt",
-        body=body,
-        tenant=tenant.domain,
-        config=config,
-    )
-
-
 def error_page(
     error: EntraError,
     *,
@@ -208,19 +195,16 @@ def error_page(
     tenant: str = "",
     heading: str = "Sorry, but we're having trouble signing you in.",
     explanation: str = "",
-    extra: str = "",
     status: int = 200,
 ) -> Response:
-    """ConvergedError, and the other dead ends that share its shape (CA, proof-up...)."""
-    body = render(
-        "error.html",
-        heading=heading,
-        explanation=explanation,
-        extra=extra,
+    """ConvergedError: where a sign-in ends when nothing else shows its error."""
+    details = render(
+        "error_details.html",
         code=f"AADSTS{error.code}",
         request_id=str(uuid.uuid4()),
         timestamp=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
+    body = render("error.html", heading=heading, explanation=explanation, details=details)
     return page(
         title="Sign in to your account",
         pgid=error.pgid,

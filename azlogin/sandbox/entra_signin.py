@@ -6,7 +6,6 @@ from __future__ import annotations
 import hmac
 import re
 from collections.abc import Mapping
-from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,7 +15,7 @@ from werkzeug.wrappers import Request, Response
 from azlogin.sandbox.authn_request import AuthnRequest, decode_authn_request
 from azlogin.sandbox.entra_errors import EntraError
 from azlogin.sandbox.entra_finish import after_first_factor, flow_tenant, flow_user, single_sign_on
-from azlogin.sandbox.entra_pages import error_page, json_response, page, signin_page
+from azlogin.sandbox.entra_pages import json_response, page, signin_page
 from azlogin.sandbox.entra_request import form_flow, json_body, json_flow, json_text
 from azlogin.sandbox.entra_state import (
     FLOW_COOKIE,
@@ -157,8 +156,8 @@ def login(state: EntraState, request: Request, args: Mapping[str, str]) -> Respo
     if kind == PICK_ACCOUNT:
         return _pick(state, flow, tenant, username, request)
     if kind == PHONE_SIGN_IN:
-        return _phone_sign_in(state, flow, tenant)
-    return _password(state, flow, tenant, username, request.form.get("passwd", ""))
+        return _phone_sign_in(state, flow, tenant, request)
+    return _password(state, flow, tenant, username, request)
 
 
 def _pick(
@@ -172,18 +171,19 @@ def _pick(
     return single_sign_on(state, flow, tenant, match[0], request)
 
 
-def _phone_sign_in(state: EntraState, flow: Flow, tenant: Tenant) -> Response:
+def _phone_sign_in(state: EntraState, flow: Flow, tenant: Tenant, request: Request) -> Response:
     user = flow_user(tenant, flow)
     if not user.passwordless or state.phone.status(flow.flow_id) != "approved":
         raise EntraError("500121", "The phone sign-in was not approved.")
     flow.phone_sign_in = True
     state.phone.cancel(flow.flow_id)
-    return after_first_factor(state, flow, tenant, user)
+    return after_first_factor(state, flow, tenant, user, request)
 
 
 def _password(
-    state: EntraState, flow: Flow, tenant: Tenant, username: str, password: str
+    state: EntraState, flow: Flow, tenant: Tenant, username: str, request: Request
 ) -> Response:
+    password = request.form.get("passwd", "")
     user = tenant.user(username)
     if user is None:
         return signin_page(flow, tenant, username=username, error=EntraError("50034"))
@@ -202,25 +202,8 @@ def _password(
         return retry("50126")
     if user.disabled:
         return retry("50057")
-    if user.password_expired:
-        return _password_expired(state, tenant)
     state.failed_passwords.pop(key, None)
-    return after_first_factor(state, flow, tenant, user)
-
-
-def _password_expired(state: EntraState, tenant: Tenant) -> Response:
-    error = EntraError("50055", pgid="ConvergedChangePassword")
-    extra = (
-        f'<div id="passwordError" class="alert alert-error" role="alert">{escape(str(error))}</div>'
-    )
-    return error_page(
-        error,
-        now=state.clock(),
-        tenant=tenant.domain,
-        heading="Update your password",
-        explanation="Your password has expired; change it before signing in again.",
-        extra=extra,
-    )
+    return after_first_factor(state, flow, tenant, user, request)
 
 
 def federation_url(user: User) -> str:

@@ -34,7 +34,7 @@ LOCKOUT_THRESHOLD = 10  # wrong passwords before Entra's smart lockout answers A
 class Stage(enum.Enum):
     IDENTIFY = "identify"  # username, account picker, password, phone sign-in
     MFA = "mfa"  # first factor done, second factor pending
-    KMSI = "kmsi"  # authenticated; asking "stay signed in?"
+    PAGE = "page"  # a gallery page (``Flow.page``) waits for its answer
 
 
 @dataclass
@@ -52,6 +52,11 @@ class Flow:
     phone_sign_in: bool = False  # the first factor was the phone, which also satisfies MFA
     mfa_method: str | None = None
     mfa_verified: bool = False
+    ctx: str = field(default_factory=lambda: secrets.token_urlsafe(24))  # Entra's sCtx
+    page: str | None = None  # the gallery page whose answer is awaited (Stage.PAGE)
+    checkpoint: str = ""  # where that page interrupted the sign-in, to resume there
+    passed: set[str] = field(default_factory=set)  # gallery pages already answered
+    remember: bool = False  # "stay signed in": the hand-off sets the persistent cookie
 
 
 class FlowStore:
@@ -93,6 +98,14 @@ class FlowStore:
         if stages and flow.stage not in stages:
             raise EntraError("165000", "This step does not belong at this point of the sign-in.")
         return flow
+
+    def find(self, flow_id: str | None) -> Flow | None:
+        """The flow the cookie names, unchecked: only to learn which page it waits on."""
+        return self._flows.get(flow_id or "")
+
+    def issue_token(self, flow: Flow) -> None:
+        """A new token for the next page: whatever carried the old one can no longer post."""
+        flow.token = secrets.token_urlsafe(48)
 
     def __contains__(self, flow_id: str) -> bool:
         return flow_id in self._flows
