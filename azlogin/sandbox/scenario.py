@@ -55,6 +55,7 @@ class User:
     passwordless: bool = False  # phone sign-in instead of the password
     has_personal_account: bool = False  # "more than one account" work/personal tiles
     mfa_registration_required: bool = False  # ConvergedProofUpRedirect
+    mfa_registration_nag_days: int = 0  # >0: the skippable registration nag, N days left
     conditional_access_blocked: bool = False  # ConvergedConditionalAccess, AADSTS53003
     federated_idp_url: str | None = None  # sign-in leaves for another IdP
     session_duration: int | None = None  # SessionDuration attribute (seconds)
