@@ -2,7 +2,8 @@
 
 A flow is one AuthnRequest being answered; the browser holds its id in the ``esctx``
 cookie and its token in each form (``flowToken``), and both must match, as Entra insists
-that all of one sign-in's cookies and fields stay together (AADSTS165000). A remembered
+that all of one sign-in's cookies and fields stay together (AADSTS165000). Each gallery
+page gets a token of its own, spent by its answer (``entra_gallery``). A remembered
 session is what "Stay signed in? Yes" leaves behind (the ``ESTSAUTHPERSISTENT`` cookie).
 """
 

@@ -35,6 +35,7 @@ _ACTION = re.compile(r'\baction="([^"]*)"')
 VALUES = frozenset({"flow_token", "ctx", "username", "tenant", "flag", "message", "error_details"})
 RAW_VALUES = frozenset({"error_details"})  # HTML the sandbox builds from escaped parts
 _PAGE_KEYS = {"name", "pgid", "title", "at", "order", "flag", "flag_config", "code", "message"}
+_PAGE_KEYS |= {"note"}
 _FORM_KEYS = {"url", "path", "method", "token", "ctx", "fields", "choice", "leads"}
 
 
@@ -67,6 +68,7 @@ class GalleryPage:
     flag_config: str  # the $Config field that carries the flag's value, if any
     code: str  # the AADSTS code the page reports in $Config; "" for none
     message: str  # the code's text on this page ("" : the sandbox's usual wording)
+    note: str  # for the sandbox's users list when the flag holds; {{flag}}: its value
     config: Mapping[str, Any]  # further $Config fields, as written
     forms: tuple[Form, ...]  # none: a dead end, the sign-in stops here
     body: str
@@ -74,6 +76,12 @@ class GalleryPage:
 
     def shows_for(self, user: User) -> bool:
         return not self.flag or bool(getattr(user, self.flag))
+
+    def note_for(self, user: User) -> str:
+        """What the users list says about this user and this page ("" : nothing)."""
+        if not (self.note and self.flag and self.shows_for(user)):
+            return ""
+        return self.note.replace("{{flag}}", str(getattr(user, self.flag)))
 
     def form(self, path: str, method: str) -> Form | None:
         return next((f for f in self.forms if (f.path, f.method) == (path, method)), None)
@@ -111,6 +119,7 @@ def parse(text: str, source: str) -> GalleryPage | None:
         flag_config=_text(data, "flag_config", source),
         code=_text(data, "code", source),
         message=_text(data, "message", source),
+        note=_text(data, "note", source),
         config=dict(data.get("config", {})),
         forms=forms,
         body=body,

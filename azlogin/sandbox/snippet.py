@@ -3,6 +3,7 @@ and the scenario's (fake) users with everything needed to sign in as them."""
 
 from __future__ import annotations
 
+from azlogin.sandbox import gallery
 from azlogin.sandbox.scenario import Scenario, Tenant, User
 
 
@@ -55,13 +56,11 @@ def _notes(user: User, app_ids: set[str]) -> list[str]:
         "work/personal account choice": user.has_personal_account,
         "locked": user.locked,
         "disabled": user.disabled,
-        "password expired": user.password_expired,
-        "must register MFA": user.mfa_registration_required,
-        "blocked by conditional access": user.conditional_access_blocked,
         f"federated to {user.federated_idp_url}": bool(user.federated_idp_url),
         "not assigned to the app": not app_ids.intersection(user.apps),
     }
     notes += [text for text, on in flags.items() if on]
+    notes += [note for page in gallery.pages() if (note := page.note_for(user))]
     notes.append(f"{len(user.roles)} role(s)")
     return notes
 

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from azlogin.sandbox import Sandbox, Scenario, gallery
 from azlogin.sandbox.gallery import GalleryError, parse
+from azlogin.sandbox.scenario import User
 from tests.sandbox.entra_support import (
     config_of,
     enter_password,
@@ -25,6 +26,7 @@ pgid = "ExampleInterrupt"
 title = "Example"
 at = ["before-hand-off"]
 flag = "locked"
+note = "example page, flag {{flag}}"
 
 [[form]]
 url = "urlPost"
@@ -55,6 +57,8 @@ def test_a_template_declares_a_page() -> None:
     )
     assert dict(form.leads) == {"1": "continue", "2": "AADSTS50079"}
     assert page.body.startswith("<form")
+    assert page.note_for(User("x@example", "pw", locked=True)) == "example page, flag True"
+    assert page.note_for(User("x@example", "pw")) == ""
     assert parse("<div>no front matter</div>", "plain.html") is None
 
 
