@@ -9,6 +9,7 @@ Nothing here imports Playwright at module level.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import uuid
 from collections.abc import Callable, Mapping
@@ -58,6 +59,7 @@ class BrowserSignIn:
 
     def get_assertion(self, profile: Profile, ui: UI, options: SignInOptions) -> str:
         """The base64 SAMLResponse exactly as the hand-off page posted it."""
+        session.check_usable(profile, self.state_dir)
         if options.reset_session and reset_session(profile, self.state_dir):
             ui.info("Forgot the remembered browser session.")
         try:
@@ -67,6 +69,8 @@ class BrowserSignIn:
                 return self._sign_in(profile, ui, options)
         except KeyboardInterrupt:
             raise Interrupted("Sign-in cancelled.") from None
+        finally:
+            session.hand_back(self.state_dir)  # under sudo: what the browser wrote
 
     def _sign_in(self, profile: Profile, ui: UI, options: SignInOptions) -> str:
         mode, retried = options.mode, False
@@ -110,6 +114,7 @@ class BrowserSignIn:
             headless=mode is BrowserMode.HEADLESS,
             verify_ssl=options.verify_ssl,
             user_data_dir=user_data,
+            home=session.browser_home(self.env, self.state_dir),
         )
         try:
             capture = Capture(AcsMatcher.for_url(profile.acs_url))
@@ -146,8 +151,8 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     try:
         value = float(text)
     except ValueError:
-        value = 0.0
-    if value <= 0:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):  # nan and inf never time out; 0 means "none"
         raise ConfigError(
             f"{name}={text!r} is not a number of seconds.", f"Unset {name}, or use e.g. 30."
         )

@@ -1,7 +1,8 @@
 """Where azlogin keeps its state, and the remembered browser profile of each sign-in identity.
 
 A remembered profile holds Entra's "stay signed in" cookie (ESTSAUTHPERSISTENT), so it is
-private to the user: every directory here is created 0700.
+private to the user: every directory here is created 0700. Under ``sudo`` with a user's
+HOME, what azlogin and the browser write here is handed back to the owner afterwards.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ import contextlib
 import hashlib
 import os
 import shutil
+import stat
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
-from ..errors import BrowserError
+from ..errors import BrowserError, ConfigError
+from ..fsowner import adopt_owner, make_private_dir
 from ..models import Profile
 
 
@@ -25,10 +28,9 @@ def default_state_dir(env: Mapping[str, str] | None = None) -> Path:
 
 def private_dir(path: Path) -> Path:
     """Create ``path`` (and missing parents) as 0700, and tighten it if it already exists."""
-    # mkdir(parents=True) gives parents the umask's default mode, not ``mode``: a state dir
+    # Not mkdir(parents=True): that gives parents the umask's default mode, so a state dir
     # created on the way to diagnostics/ would be 0755 (0777 under umask 0).
-    for directory in reversed([d for d in (path, *path.parents) if not d.exists()]):
-        directory.mkdir(mode=0o700, exist_ok=True)
+    make_private_dir(path)
     os.chmod(path, 0o700)
     return path
 
@@ -44,6 +46,10 @@ def session_key(profile: Profile) -> str:
 
 def session_dir(profile: Profile, state_dir: Path) -> Path:
     return state_dir / "browser" / session_key(profile)
+
+
+def lock_path(profile: Profile, state_dir: Path) -> Path:
+    return state_dir / "browser" / (session_key(profile) + ".lock")
 
 
 def has_session(profile: Profile, state_dir: Path) -> bool:
@@ -96,7 +102,7 @@ def taking_turns(
 
     private_dir(state_dir)
     private_dir(state_dir / "browser")
-    lock = FileLock(str(session_dir(profile, state_dir)) + ".lock", mode=0o600)
+    lock = FileLock(str(lock_path(profile, state_dir)), mode=0o600)
     try:
         lock.acquire(timeout=0)
     except Timeout:
@@ -109,7 +115,99 @@ def taking_turns(
                 f"Another azlogin has been signing in as {who} for {timeout:.0f} s.",
                 f"Let it finish, or stop it; a stale lock is {lock.lock_file}.",
             ) from None
+    adopt_owner(lock_path(profile, state_dir))
     try:
         yield
     finally:
         lock.release()
+
+
+def check_usable(profile: Profile, state_dir: Path, *, euid: int | None = None) -> None:
+    """Refuse, before any browser starts, a state dir this run could not use: one left
+    behind by ``sudo azlogin`` (owned by root) or a lock path that is not a plain file."""
+    lock = lock_path(profile, state_dir)
+    if profile.remember_me:
+        _check_lock_file(lock)
+    if euid is None:
+        if not hasattr(os, "geteuid"):
+            return  # Windows: no owners to compare
+        euid = os.geteuid()
+    if euid == 0:
+        return  # root uses anything; what it creates is given to the owner (see fsowner)
+    paths = [state_dir, state_dir / "browser", state_dir / "diagnostics"]
+    if profile.remember_me:
+        paths += [lock, session_dir(profile, state_dir)]
+    for path in paths:
+        _check_owner(path, euid, state_dir)
+    if profile.remember_me:
+        # Chromium fails on a single unwritable file in its profile, far from any useful
+        # message, so every entry of the remembered profile is looked at (a few hundred).
+        for root, dirs, files in os.walk(session_dir(profile, state_dir)):
+            for name in (*dirs, *files):
+                _check_owner(Path(root, name), euid, state_dir)
+
+
+def _check_owner(path: Path, euid: int, state_dir: Path) -> None:
+    try:
+        # The state dir itself may be a link to where the user keeps it: its target counts.
+        owner = (path.stat() if path == state_dir else path.lstat()).st_uid
+    except FileNotFoundError:
+        return
+    if owner != euid:
+        raise ConfigError(
+            f"{path} belongs to {_user(owner)}, not to you ({_user(euid)}).",
+            "It was probably left by `sudo azlogin`; take azlogin's state back with: "
+            f"sudo chown -R $USER {state_dir}",
+        )
+
+
+def _check_lock_file(lock: Path) -> None:
+    try:
+        mode = lock.lstat().st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISLNK(mode):
+        what, fix = "a symbolic link", f"rm {lock}"
+    elif stat.S_ISDIR(mode):
+        what, fix = "a directory", f"rm -r {lock}"
+    else:
+        what, fix = "not a regular file", f"rm {lock}"
+    raise ConfigError(
+        f"The sign-in lock {lock} is {what}.",
+        f"Remove it (azlogin makes its lock file itself): {fix}",
+    )
+
+
+def _user(uid: int) -> str:
+    try:
+        import pwd
+
+        return f"{pwd.getpwuid(uid).pw_name} (uid {uid})"
+    except (ImportError, KeyError):
+        return f"uid {uid}"
+
+
+def browser_home(env: Mapping[str, str], state_dir: Path) -> Path | None:
+    """Where the browser's HOME goes when it must not be the user's: under ``sudo``, Chromium
+    would leave root-owned ~/.config/chromium and ~/.cache in the user's home."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return None
+    home = env.get("HOME")
+    try:
+        if not home or os.stat(home).st_uid == 0:
+            return None
+    except OSError:
+        return None
+    return private_dir(state_dir / "browser" / "home")
+
+
+def hand_back(state_dir: Path) -> None:
+    """After a run as root: give everything the run (and the browser) wrote under the state
+    dir the owner of the directory it is in, as :func:`~azlogin.fsowner.adopt_owner` does."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or not state_dir.is_dir():
+        return
+    for root, dirs, files in os.walk(state_dir):  # top-down: a folder is fixed before its files
+        for name in (*dirs, *files):
+            adopt_owner(Path(root, name))

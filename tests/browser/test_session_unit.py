@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
+import pytest
+
 from azlogin.browser import reset_session, session
 from azlogin.browser.pages import preferred_method
+from azlogin.errors import ConfigError
 from azlogin.models import Profile
 
 
@@ -50,3 +54,30 @@ def test_preferred_method_names_and_aliases() -> None:
     assert preferred_method("push") == "PhoneAppNotification"
     assert preferred_method("carrier pigeon") is None
     assert preferred_method(None) is None
+
+
+def test_a_root_owned_file_inside_the_remembered_profile_is_named(tmp_path: Path) -> None:
+    # An older `sudo azlogin` let Chromium write Cookies as root into the user's profile.
+    p = Profile("p", "t1", "u", username="a@x.com", remember_me=True)
+    state = tmp_path / "state"
+    profile_dir = session.open_session_dir(p, state)
+    (profile_dir / "Default").mkdir()
+    cookies = profile_dir / "Default" / "Cookies"
+    cookies.write_text("x")
+    for path in (state, state / "browser", profile_dir, profile_dir / "Default"):
+        os.chown(path, 1000, 1000)
+    with pytest.raises(ConfigError) as caught:
+        session.check_usable(p, state, euid=1000)
+    assert caught.value.message.startswith(f"{cookies} belongs to ")
+    assert caught.value.hint.endswith(f"sudo chown -R $USER {state}")
+    os.chown(cookies, 1000, 1000)
+    session.check_usable(p, state, euid=1000)  # all the user's: fine
+    session.check_usable(p, state, euid=0)  # root may use anything
+
+
+def test_a_profile_without_remember_me_ignores_the_lock_and_profiles(tmp_path: Path) -> None:
+    p = Profile("p", "t1", "u", username="a@x.com")
+    lock = session.lock_path(p, tmp_path)
+    lock.parent.mkdir()
+    lock.mkdir()  # never opened without remember_me
+    session.check_usable(p, tmp_path, euid=0)

@@ -13,6 +13,7 @@ import pytest
 from azlogin.errors import ExitStatus
 
 from ..e2e.conftest import PASSWORD, Home
+from ..e2e.test_login import run
 from .support import Azlogin
 
 
@@ -88,3 +89,16 @@ def test_a_silent_sign_in_host_is_named_after_the_page_limit(
         "take.",
     ], err
     assert "Traceback" not in err
+
+
+def test_a_page_limit_that_never_ends_is_refused_by_the_cli(home: Home) -> None:
+    name = home.profile("bob@sandbox.example")
+    code, err = run(
+        home, "--profile", name, AZURE_DEFAULT_PASSWORD=PASSWORD, AZLOGIN_PAGE_TIMEOUT="nan"
+    )
+    assert code == ExitStatus.CONFIG, err
+    assert err.splitlines() == [
+        "azlogin: error: AZLOGIN_PAGE_TIMEOUT='nan' is not a number of seconds.",
+        "hint: Unset AZLOGIN_PAGE_TIMEOUT, or use e.g. 30.",
+    ]
+    assert home.sandbox.sign_ins_by_user == {}
