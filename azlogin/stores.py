@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from . import awsfiles, credentials
+from .fsowner import make_private_dir
 from .models import Credentials
 
 
@@ -77,9 +78,7 @@ class CacheStore:
             return None  # no cache, or a damaged one: sign in again
 
     def save(self, profile: str, creds: Credentials) -> None:
-        missing = [d for d in (self.directory, *self.directory.parents) if not d.exists()]
-        for directory in reversed(missing):  # the state dir too, when this creates it
-            directory.mkdir(mode=0o700, exist_ok=True)
+        make_private_dir(self.directory)  # the state dir too; under sudo, the user's
         os.chmod(self.directory, 0o700)
         awsfiles.atomic_write(self._file(profile), json.dumps(as_process_json(creds)))
 
