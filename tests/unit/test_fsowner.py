@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 import stat
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from azlogin.fsowner import adopt_owner, make_private_dir
+from azlogin.models import Credentials
+from azlogin.stores import CacheStore
 
 USER, GROUP = 1000, 1000
 
@@ -83,3 +86,12 @@ def test_not_root_means_no_change(user_home: Path, monkeypatch: pytest.MonkeyPat
 
 def test_a_vanished_path_is_not_an_error(user_home: Path) -> None:
     adopt_owner(user_home / "gone")  # removed meanwhile: nothing to give away
+
+
+def test_the_credential_process_cache_dirs_are_the_users(user_home: Path) -> None:
+    cache = CacheStore(user_home / ".azlogin" / "cache", user_home / "config")
+    expires = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    cache.save("p", Credentials("AKIA", "secret", "token", expires))
+    for folder in (user_home / ".azlogin", user_home / ".azlogin" / "cache"):
+        assert owner(folder) == (USER, GROUP), folder
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
