@@ -10,13 +10,15 @@ from __future__ import annotations
 import io
 import string
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from dotenv import dotenv_values
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from azlogin.errors import AwsError, ConfigError
+from azlogin.__main__ import main
+from azlogin.errors import AwsError, ConfigError, ExitStatus
 from azlogin.exports import dotenv_line, render, variables
 from azlogin.models import Credentials
 
@@ -161,7 +163,7 @@ def test_a_refused_region_is_a_config_error() -> None:
 BASE64 = string.ascii_letters + string.digits + "+/="
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     key_id=st.text(alphabet=string.ascii_uppercase + string.digits, min_size=16, max_size=128),
     secret=st.text(alphabet=BASE64, min_size=1, max_size=128),
@@ -211,7 +213,7 @@ VALUES = st.one_of(
 )
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(value=VALUES)
 def test_any_value_round_trips_through_both_or_is_refused(value: str) -> None:
     try:
@@ -221,3 +223,42 @@ def test_any_value_round_trips_through_both_or_is_refused(value: str) -> None:
     assert "\n" not in line
     for parsed in read_back(line):
         assert parsed == {"AWS_SESSION_TOKEN": value}
+
+
+def run_env_dotenv(tmp_path: Path, secret: str) -> tuple[int, str, str]:
+    (tmp_path / "config").write_text(
+        "[profile dev]\nazure_tenant_id = 11111111-2222-3333-4444-555555555555\n"
+        "azure_app_id_uri = https://signin.aws.amazon.com/saml\nregion = eu-west-1\n"
+    )
+    (tmp_path / "credentials").write_text(
+        f"[dev]\naws_access_key_id = {CREDS.access_key_id}\naws_secret_access_key = {secret}\n"
+        f"aws_session_token = {CREDS.session_token}\naws_expiration = 2030-01-01T13:00:00Z\n"
+    )
+    env = {
+        "HOME": str(tmp_path),
+        "AWS_CONFIG_FILE": str(tmp_path / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
+        "AZLOGIN_STATE_DIR": str(tmp_path / "state"),
+    }
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["env", "--profile", "dev", "--dotenv", "--no-prompt"], env, None, err, out)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_the_env_command_output_reads_back_in_both(tmp_path: Path) -> None:
+    code, out, err = run_env_dotenv(tmp_path, CREDS.secret_access_key)
+    assert code == 0, err
+    expected = variables(CREDS, "eu-west-1")
+    assert python_dotenv(out) == expected
+    assert docker_env_file(out) == expected
+
+
+def test_the_env_command_refuses_a_value_it_cannot_write_and_prints_nothing(
+    tmp_path: Path,
+) -> None:
+    secret = "x${HOME}y"
+    code, out, err = run_env_dotenv(tmp_path, secret)
+    assert code == ExitStatus.AWS
+    assert out == ""
+    assert "AWS_SECRET_ACCESS_KEY" in err and "--json" in err
+    assert secret not in err
