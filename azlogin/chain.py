@@ -243,10 +243,11 @@ def assume_chain(
             params["TokenCode"] = ask_mfa(hop.mfa_serial).strip()
         log.debug("chain: AssumeRole %s for profile %s", hop.role_arn, hop.profile)
         failure: AwsError | None = None
-        try:
-            response = make_client(creds, _region(hop)).assume_role(**params)
-        except failures as exc:
-            failure = _error(exc, hop, creds)
+        with sts.watched_call(None, lambda: now):
+            try:
+                response = make_client(creds, _region(hop)).assume_role(**params)
+            except failures as exc:
+                failure = _error(exc, hop, creds)
         if failure is not None:
             raise failure  # outside ``except``: the answer in botocore's error stays behind
         creds = sts.checked_credentials(

@@ -438,10 +438,11 @@ def translate(
             "point AWS_CA_BUNDLE (or the profile's ca_bundle) at the proxy's CA certificate; "
             "--no-verify-ssl skips the check (testing only).",
         )
-    if isinstance(exc, BotoCoreError):
+    if isinstance(exc, BotoCoreError):  # no answer: refused, closed, timed out
+        tries = f" ({_call.attempts} attempts)" if _call.attempts > 1 else ""
         return AwsError(
-            f"STS {action} for {role_arn} failed: {_one_line(str(exc))}",
-            "Check the network, proxy settings (HTTPS_PROXY) and the region.",
+            f"STS {action} for {role_arn} failed: {_one_line(str(exc))}{tries}",
+            "Check the network, proxy settings (HTTPS_PROXY), AWS_ENDPOINT_URL_STS and the region.",
         )
     if isinstance(exc, (ResponseParserError, *_PARSE_FAILURES)):
         # botocore's parse error text holds the whole answer: only the status is told.
