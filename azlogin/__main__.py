@@ -12,9 +12,7 @@ from .errors import AzloginError, ExitStatus
 from .redact import SECRETS, log
 
 if TYPE_CHECKING:
-    from .app import AssertionProvider
-    from .models import Profile
-    from .sts import StsApi
+    from .runtime import AssertionProvider
     from .ui import UI
 
 
@@ -86,7 +84,7 @@ def _run(
 
         return int(sandbox_main(list(invocation.rest)))
     assert invocation.module is not None and invocation.ns is not None
-    from .app import World
+    from .runtime import Runtime
 
     def provider() -> AssertionProvider:
         from .browser import BrowserSignIn
@@ -95,22 +93,7 @@ def _run(
 
     from .sts import ClientCache  # no botocore until a client is built
 
-    clients = ClientCache()  # --all-profiles: one client per distinct endpoint, not per profile
-
-    config: dict[str, dict[str, str]] = {}
-
-    def sts_api(profile: Profile, verify: bool = True) -> StsApi:
-        from . import awsfiles, profiles
-
-        # Read once per run: --all-profiles asks for a client per profile, and the only
-        # keys azlogin itself changes mid-run (azure_default_*) do not affect endpoints.
-        if not config:
-            config.update(awsfiles.read_sections(awsfiles.config_path(env)))
-        section = profiles.find_section(config, profile.name)
-        name = profile.name if section is not None else None
-        return clients.get(profile.region, name, verify, section)  # type: ignore[return-value]
-
-    world = World(
+    runtime = Runtime(
         env=env,
         ui=_make_ui(
             invocation.no_prompt,
@@ -120,10 +103,11 @@ def _run(
             tty_only=invocation.command == "credential-process",
         ),
         provider=provider,
-        sts_api=sts_api,
+        # --all-profiles: one client per distinct endpoint settings, not per profile.
+        sts_api=ClientCache().get,  # type: ignore[arg-type]
         out=stdout,
     )
-    return invocation.module.run(invocation.ns, world)
+    return invocation.module.run(invocation.ns, runtime)
 
 
 def main(

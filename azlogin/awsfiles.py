@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import stat
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from . import inifile
 from .errors import ConfigError, FileWriteError
+from .fsowner import adopt_owner, make_private_dir
 
 if TYPE_CHECKING:
     from filelock import BaseFileLock
@@ -50,7 +53,10 @@ def credentials_path(env: Mapping[str, str]) -> Path:
 
 
 def config_section(profile: str) -> str:
-    return "default" if profile == "default" else f"profile {profile}"
+    """The header a new section of ``profile`` gets in the config file (see :mod:`names`)."""
+    from .names import config_header
+
+    return config_header(profile)
 
 
 def display(path: Path) -> str:
@@ -67,7 +73,10 @@ def read_text(path: Path) -> str:
     except FileNotFoundError:
         return ""
     except OSError as exc:
-        raise ConfigError(f"Cannot read {display(path)}: {exc.strerror}.") from None
+        raise ConfigError(
+            f"Cannot read {display(path)}: {exc.strerror}.",
+            f"Check the permissions of {display(path)} (it should be yours, mode 0600).",
+        ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -95,12 +104,90 @@ def resolve_target(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
+def _nearest_existing(path: Path) -> Path:
+    while not os.path.lexists(path) and path != path.parent:
+        path = path.parent
+    return path
+
+
+def check_directory(directory: Path, what: Path | None = None) -> None:
+    """Raise FileWriteError unless files can be created in ``directory`` (made if missing);
+    ``what``: the file that will be written there, for the message."""
+    existing = _nearest_existing(directory)
+    problem = None
+    if not existing.is_dir():
+        problem = f"{display(existing)} is not a directory"
+    elif not os.access(existing, os.W_OK | os.X_OK):
+        problem = f"{display(existing)} is not writable"
+    if problem:
+        raise FileWriteError(
+            f"Cannot write {display(what or directory)}: {problem}.",
+            f"Fix the permissions of {display(existing)} (or write elsewhere: "
+            "AWS_SHARED_CREDENTIALS_FILE, AZLOGIN_STATE_DIR); nothing was signed in or changed.",
+        )
+
+
+def check_writable(path: Path, notify: Callable[[str], None] | None = None) -> None:
+    """Raise FileWriteError now if :func:`update_section` could not write ``path`` later:
+    a directory in its place, a directory that cannot be written, a lock that cannot be
+    made or stays held. Nothing is created; the lock is taken and let go at once."""
+    target = resolve_target(path)
+    hint = "Move it away or fix the path; nothing was signed in or changed."
+    if target.is_dir():
+        raise FileWriteError(f"Cannot write {display(path)}: it is a directory.", hint)
+    check_directory(target.parent, path)
+    lock_file = Path(f"{target}.lock")
+    if lock_file.is_symlink() or lock_file.is_dir():
+        kind = "a symbolic link" if lock_file.is_symlink() else "a directory"
+        raise FileWriteError(
+            f"Cannot lock {display(path)}: {display(lock_file)} is {kind}.",
+            f"Remove {display(lock_file)}; azlogin makes a plain lock file there.",
+        )
+    if target.parent.is_dir():
+        with locked(path, notify=notify):
+            pass
+
+
+def _permission_notes(target: Path) -> list[str]:
+    """What replacing ``target`` with a private copy changes, in words (item: never silent)."""
+    try:
+        info = target.stat()
+    except OSError:
+        return []
+    mode = stat.S_IMODE(info.st_mode)
+    notes = []
+    if os.geteuid() != 0 and info.st_uid != os.geteuid():
+        notes.append(f"was owned by uid {info.st_uid}; the new copy is yours")
+    if not mode & stat.S_IWUSR:
+        notes.append(f"was read-only ({mode:04o}); replaced with a 0600 copy")
+    elif mode & 0o077:
+        notes.append(f"was readable by others ({mode:04o}); it is now 0600")
+    return notes
+
+
+def _temp_pattern(target: Path) -> re.Pattern[str]:
+    # tempfile.mkstemp's names: the prefix, eight characters of its alphabet, the suffix.
+    return re.compile(rf"^\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.tmp$")
+
+
+def remove_stale_temps(target: Path) -> int:
+    """Delete temp copies a killed writer left beside ``target`` (call under its lock: no
+    live writer of ours has one then). They may hold secrets. Returns how many."""
+    pattern = _temp_pattern(target)
+    removed = 0
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(target.parent):
+            if pattern.match(entry.name) and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+                    removed += 1
+    return removed
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` all at once, 0600, or leave it untouched."""
     target = resolve_target(path)
-    directory = target.parent
-    if not directory.exists():
-        directory.mkdir(parents=True, mode=0o700)
+    directory = make_private_dir(target.parent)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, 0o600)
@@ -108,6 +195,7 @@ def atomic_write(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        adopt_owner(Path(tmp))  # under sudo: the user's file, as it was, not root's
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -153,9 +241,9 @@ def _acquire(lock: BaseFileLock, seconds: float, path: Path) -> bool:
 
     lock_file = Path(lock.lock_file)
     try:
-        if not lock_file.parent.exists():
-            lock_file.parent.mkdir(parents=True, mode=0o700)
+        make_private_dir(lock_file.parent)
         lock.acquire(timeout=seconds)
+        adopt_owner(lock_file)
     except Timeout:
         return False
     except OSError as exc:
@@ -176,18 +264,34 @@ def update_section(
     notify: Callable[[str], None] | None = None,
 ) -> None:
     """Set (or with None, remove) keys of one section, keeping every other byte."""
+    update_sections(path, {section: values}, lock_timeout=lock_timeout, notify=notify)
+
+
+def update_sections(
+    path: Path,
+    changes: Mapping[str, Mapping[str, str | None]],
+    *,
+    lock_timeout: float | None = None,
+    notify: Callable[[str], None] | None = None,
+) -> None:
+    """:func:`update_section` for several sections at once: one lock, one read, one write."""
     with locked(path, lock_timeout, notify):
         text = read_text(path)
         try:
-            new_text = inifile.set_keys(text, section, values)
+            new_text = text
+            for section, values in changes.items():
+                new_text = inifile.set_keys(new_text, section, values)
         except inifile.IniSyntaxError as exc:
             raise ConfigError(
                 f"{display(path)} line {exc.line_number}: {exc.reason}.",
                 "Fix that line; azlogin changes nothing in a file it cannot parse.",
             ) from None
+        target = resolve_target(path)
+        remove_stale_temps(target)
         if new_text == text and path.exists():
             _tighten_mode(path)
             return
+        notes = _permission_notes(target)
         try:
             atomic_write(path, new_text)
         except OSError as exc:
@@ -196,6 +300,8 @@ def update_section(
                 "Check free disk space and the permissions of the directory; "
                 "the file was left as it was.",
             ) from None
+        if notes and notify:
+            notify(f"{display(path)} {'; '.join(notes)}.")
 
 
 def _tighten_mode(path: Path) -> None:

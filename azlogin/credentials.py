@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -18,6 +18,14 @@ def format_time(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def hours_text(seconds: float) -> str:
+    """ "8 h", "7 h 59 min", "45 min": what a person reads at a glance."""
+    hours, minutes = divmod(max(0, round(seconds / 60)), 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} h" if not minutes else f"{hours} h {minutes} min"
+
+
 def parse_time(text: str) -> datetime | None:
     value = text.strip().replace("Z", "+00:00")
     try:
@@ -31,20 +39,21 @@ def still_valid(expires: datetime | None, now: datetime) -> bool:
     return expires is not None and expires - now > REFRESH_MARGIN
 
 
+def values(credentials: Credentials) -> dict[str, str | None]:
+    """The keys of a credentials-file section, as aws-azure-login writes them."""
+    return {
+        "aws_access_key_id": credentials.access_key_id,
+        "aws_secret_access_key": credentials.secret_access_key,
+        "aws_session_token": credentials.session_token,
+        "aws_expiration": format_time(credentials.expiration),
+    }
+
+
 def write(
     path: Path,
-    profile: str,
-    credentials: Credentials,
+    profiles: Mapping[str, Credentials],
     notify: Callable[[str], None] | None = None,
 ) -> None:
-    awsfiles.update_section(
-        path,
-        profile,
-        {
-            "aws_access_key_id": credentials.access_key_id,
-            "aws_secret_access_key": credentials.secret_access_key,
-            "aws_session_token": credentials.session_token,
-            "aws_expiration": format_time(credentials.expiration),
-        },
-        notify=notify,
-    )
+    """Write each profile's section of the credentials file, in one locked update."""
+    changes = {name: values(creds) for name, creds in profiles.items()}
+    awsfiles.update_sections(path, changes, notify=notify)

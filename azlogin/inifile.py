@@ -35,14 +35,16 @@ class IniSyntaxError(ValueError):
 class Line:
     text: str  # as in the file, line ending included
     kind: str  # "section", "option", "continuation", "comment", "blank"
-    section: str | None  # normalised name of the section the line belongs to
+    section: str | None  # the section the line belongs to, verbatim as botocore reads it
     key: str | None = None  # for options (lower-cased, like botocore) and their continuations
     value: str = ""
 
 
-def normalise_section(name: str) -> str:
-    """``[ profile   dev ]`` and ``[profile dev]`` name the same profile for botocore."""
-    return " ".join(name.split())
+def section_name(header_line: str) -> str | None:
+    """The section a header line names, verbatim as configparser takes it (``[ bob ]`` is
+    ``" bob "``); None when the line is no header."""
+    match = _SECTION.match(header_line)
+    return match.group("name") if match else None
 
 
 def _body(text: str) -> str:
@@ -80,11 +82,9 @@ def parse(text: str) -> list[Line]:
             lines.append(Line(raw, "comment", section))
             continue
         key = None
-        header = _SECTION.match(body)
-        if header:
-            section = normalise_section(header.group("name"))
-            if not section:
-                raise IniSyntaxError(number, "empty section name")
+        header = section_name(body)
+        if header is not None:
+            section = header
             if section in seen_sections:
                 raise IniSyntaxError(number, f"section [{section}] appears twice")
             seen_sections.add(section)
@@ -132,7 +132,7 @@ def set_keys(text: str, section: str, values: Mapping[str, str | None]) -> str:
     for key, value in values.items():
         if value is not None and ("\n" in value or "\r" in value or value != value.strip()):
             raise ValueError(f"value for {key!r} must be one line without outer spaces")
-    target = normalise_section(section)
+    target = section
     lines = parse(text)
     nl = _newline(text)
     pending = {k.lower(): v for k, v in values.items()}

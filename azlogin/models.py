@@ -86,4 +86,3 @@ class SignInOptions:
     timeout_seconds: float = 300.0
     mfa_timeout_seconds: float = 180.0
     verify_ssl: bool = True
-    debug: bool = False

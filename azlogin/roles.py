@@ -25,8 +25,15 @@ def match(roles: Sequence[Role], wanted: str) -> list[Role]:
     return [r for r in roles if r.path_and_name == wanted or r.role_arn.endswith("/" + wanted)]
 
 
+LISTED = 5  # a hint names a few roles; an assertion may grant thousands
+
+
 def _listing(roles: Sequence[Role]) -> str:
-    return "; ".join(r.role_arn for r in roles)
+    shown = "; ".join(r.role_arn for r in roles[:LISTED])
+    more = len(roles) - LISTED
+    return (
+        f"{shown} and {more} more (azlogin list, or run without --no-prompt)" if more > 0 else shown
+    )
 
 
 def choose(

@@ -28,6 +28,13 @@ SESSION_DURATION_ATTRIBUTE = "https://aws.amazon.com/SAML/Attributes/SessionDura
 MAX_ASSERTION_BYTES = 512 * 1024  # real assertions are a few KB; even 100 roles stay far below
 
 _NS = {"p": PROTOCOL_NS, "a": ASSERTION_NS}
+# What to do about an answer that is not a genuine SAML response: it did not come from
+# Entra as it should (a proxy, a captive portal, a page taken for the hand-off).
+NOT_GENUINE = (
+    "Sign in again; if it persists, run with --debug and check for a proxy between you "
+    "and Entra ID."
+)
+ASK_ADMIN = "Ask your Entra ID administrator to check the AWS app's SAML claims."
 _ARN = re.compile(r"^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+$")
 
 
@@ -111,7 +118,7 @@ def _time(value: str | None) -> datetime | None:
     # neither, so normalise to 6 digits and an explicit offset.
     m = re.fullmatch(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)?", text)
     if not m:
-        raise SamlError(f"The SAML assertion has an invalid time value: {text[:40]!r}")
+        raise SamlError(f"The SAML assertion has an invalid time value: {text[:40]!r}", ASK_ADMIN)
     fraction = (m.group(2) or "0")[:6].ljust(6, "0")
     offset = m.group(3) or "Z"
     offset = "+00:00" if offset == "Z" else offset
@@ -119,7 +126,9 @@ def _time(value: str | None) -> datetime | None:
         moment = datetime.fromisoformat(f"{m.group(1)}.{fraction}{offset}")
         return moment.astimezone(timezone.utc)
     except (ValueError, OverflowError):
-        raise SamlError(f"The SAML assertion has an invalid time value: {text[:40]!r}") from None
+        raise SamlError(
+            f"The SAML assertion has an invalid time value: {text[:40]!r}", ASK_ADMIN
+        ) from None
 
 
 def parse_role_value(value: str) -> Role:
@@ -144,7 +153,7 @@ def parse_role_value(value: str) -> Role:
 def decode_response(raw: str) -> bytes:
     text = raw.strip()
     if len(text) > MAX_ASSERTION_BYTES * 4 // 3 + 4:
-        raise SamlError("The SAML response is too large to be genuine.")
+        raise SamlError("The SAML response is too large to be genuine.", NOT_GENUINE)
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
@@ -158,17 +167,23 @@ def parse_assertion(raw: str) -> Assertion:
     """Parse a base64 SAMLResponse as posted by the sign-in page."""
     xml = decode_response(raw)
     if b"<!DOCTYPE" in xml.upper() or b"<!ENTITY" in xml.upper():
-        raise SamlError("The SAML response contains a DTD, which a genuine one never does.")
+        raise SamlError(
+            "The SAML response contains a DTD, which a genuine one never does.", NOT_GENUINE
+        )
     try:
         root = etree.fromstring(xml, _parser())
     except etree.XMLSyntaxError as exc:
         reason = " ".join(str(exc.msg).split())  # libxml2's messages end in a newline
-        raise SamlError(f"The SAML response is not well-formed XML ({reason}).") from None
+        raise SamlError(
+            f"The SAML response is not well-formed XML ({reason}).", NOT_GENUINE
+        ) from None
     # The byte check above cannot see a DTD in UTF-16 or UTF-32; the parsed tree can.
     if root.getroottree().docinfo.internalDTD is not None:  # set by any <!DOCTYPE>
-        raise SamlError("The SAML response contains a DTD, which a genuine one never does.")
+        raise SamlError(
+            "The SAML response contains a DTD, which a genuine one never does.", NOT_GENUINE
+        )
     if root.tag != f"{{{PROTOCOL_NS}}}Response":
-        raise SamlError("The SAML response is not a samlp:Response.")
+        raise SamlError("The SAML response is not a samlp:Response.", NOT_GENUINE)
     status = root.find("p:Status/p:StatusCode", _NS)
     status_value = status.get("Value", "") if status is not None else ""
     if status is not None and not status_value.endswith(":Success"):
@@ -183,7 +198,7 @@ def parse_assertion(raw: str) -> Assertion:
                 "The SAML assertion is encrypted; AWS needs it unencrypted.",
                 "Ask your administrator to turn off token encryption for the AWS app.",
             )
-        raise SamlError("The SAML response has no assertion.")
+        raise SamlError("The SAML response has no assertion.", NOT_GENUINE)
 
     values: dict[str, list[str]] = {}
     for attribute in assertion.iterfind("a:AttributeStatement/a:Attribute", _NS):
@@ -203,7 +218,9 @@ def parse_assertion(raw: str) -> Assertion:
     try:
         duration = int(duration_text.strip()) if duration_text else None
     except ValueError:
-        raise SamlError("The SAML assertion's SessionDuration is not a number.") from None
+        raise SamlError(
+            "The SAML assertion's SessionDuration is not a number.", ASK_ADMIN
+        ) from None
 
     confirmation = assertion.find("a:Subject/a:SubjectConfirmation/a:SubjectConfirmationData", _NS)
     conditions = assertion.find("a:Conditions", _NS)

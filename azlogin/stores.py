@@ -29,18 +29,35 @@ class Store(Protocol):
 
     def save(self, profile: str, creds: Credentials) -> None: ...
 
+    def save_many(self, profiles: Mapping[str, Credentials]) -> None: ...
+
     def describe(self, profile: str) -> str: ...
+
+    def check(self) -> None:
+        """Raise now if a later save could not be written."""
+        ...
 
 
 class FileStore:
-    """The profile's section of ~/.aws/credentials."""
+    """The profile's section of ~/.aws/credentials.
 
-    def __init__(self, path: Path, notify: Callable[[str], None] | None = None) -> None:
+    ``sections``: the file as this run already read it, so that looking at many profiles
+    reads it once; saves always re-read it under the lock.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        notify: Callable[[str], None] | None = None,
+        sections: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
         self.path = path
         self.notify = notify
+        self.sections = sections
 
     def load(self, profile: str) -> Credentials | None:
-        section = awsfiles.read_sections(self.path).get(profile) or {}
+        read = awsfiles.read_sections(self.path) if self.sections is None else self.sections
+        section = read.get(profile) or {}
         expires = credentials.parse_time(section.get("aws_expiration", ""))
         keys = [section.get(k, "") for k in credentials.KEYS[:3]]
         if expires is None or not keys[0] or not keys[1]:
@@ -48,10 +65,16 @@ class FileStore:
         return Credentials(keys[0], keys[1], keys[2], expires)
 
     def save(self, profile: str, creds: Credentials) -> None:
-        credentials.write(self.path, profile, creds, self.notify)
+        self.save_many({profile: creds})
+
+    def save_many(self, profiles: Mapping[str, Credentials]) -> None:
+        credentials.write(self.path, profiles, self.notify)
 
     def describe(self, profile: str) -> str:
         return awsfiles.display(self.path)
+
+    def check(self) -> None:
+        awsfiles.check_writable(self.path, self.notify)
 
 
 class CacheStore:
@@ -82,8 +105,15 @@ class CacheStore:
         os.chmod(self.directory, 0o700)
         awsfiles.atomic_write(self._file(profile), json.dumps(as_process_json(creds)))
 
+    def save_many(self, profiles: Mapping[str, Credentials]) -> None:
+        for profile, creds in profiles.items():
+            self.save(profile, creds)
+
     def describe(self, profile: str) -> str:
         return "azlogin's private cache"
+
+    def check(self) -> None:
+        awsfiles.check_directory(self.directory)
 
 
 def as_process_json(creds: Credentials) -> dict[str, object]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
@@ -55,6 +55,12 @@ class UI(Protocol):
         """Show a live status while azlogin waits (MFA approval); ``number`` is shown large."""
         ...
 
+    def ask_text(self, question: str, default: str, check: Callable[[str], str | None]) -> str:
+        """A line of text, ``default`` offered; ``check`` says what is wrong with an answer."""
+        ...
+
+    def confirm(self, question: str, default: bool) -> bool: ...
+
 
 class TerminalUI:
     """Prompts on the terminal with questionary; status messages on stderr with rich."""
@@ -80,15 +86,38 @@ class TerminalUI:
         print(f"warning: {message}", file=self.stream)
 
     def _ask(self, question: Any) -> str:
+        return str(self._answer(question))
+
+    def _answer(self, question: Any) -> Any:
         # questionary runs its own asyncio loop, which cannot start inside Playwright's
-        # sync API (its loop is running on this thread), so the prompt gets a thread.
+        # sync API (its loop is running on this thread), so the prompt gets a thread, with
+        # this thread's context (prompt_toolkit's app session lives in a context variable).
+        import contextvars
         from concurrent.futures import ThreadPoolExecutor
 
+        context = contextvars.copy_context()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="azlogin-prompt") as pool:
-            answer = pool.submit(question.unsafe_ask).result()
+            try:
+                answer = pool.submit(context.run, question.unsafe_ask).result()
+            except EOFError:  # Ctrl-D, or the input closed
+                answer = None
         if answer is None:
             raise Interrupted("Cancelled.")
-        return str(answer)
+        return answer
+
+    def ask_text(self, question: str, default: str, check: Callable[[str], str | None]) -> str:
+        import questionary
+
+        return self._ask(
+            questionary.text(
+                question, default=default, validate=lambda text: check(text) or True, **self._io
+            )
+        )
+
+    def confirm(self, question: str, default: bool) -> bool:
+        import questionary
+
+        return bool(self._answer(questionary.confirm(question, default=default, **self._io)))
 
     def ask_username(self, default: str | None) -> str:
         import questionary
@@ -218,6 +247,12 @@ class NonInteractiveUI:
             print(message, file=self.stream)
         yield
 
+    def ask_text(self, question: str, default: str, check: Callable[[str], str | None]) -> str:
+        raise PromptRequired(f"{question} cannot be asked here.", "Run it in a terminal.")
+
+    def confirm(self, question: str, default: bool) -> bool:
+        raise PromptRequired(f"{question} cannot be asked here.", "Run it in a terminal.")
+
 
 class EnvAnswers:
     """Answers secrets from the environment, asking the wrapped UI only for what is missing.
@@ -276,6 +311,12 @@ class EnvAnswers:
         self, message: str, number: str | None = None
     ) -> contextlib.AbstractContextManager[None]:
         return self.inner.waiting(message, number)
+
+    def ask_text(self, question: str, default: str, check: Callable[[str], str | None]) -> str:
+        return self.inner.ask_text(question, default, check)
+
+    def confirm(self, question: str, default: bool) -> bool:
+        return self.inner.confirm(question, default)
 
 
 def _env(env: Mapping[str, str], name: str) -> str | None:

@@ -71,6 +71,12 @@ class ScriptedUI:
             self.shown_numbers.append(number)
         yield
 
+    def ask_text(self, question: str, default: str, check: Any) -> str:
+        return str(self._answer("text"))
+
+    def confirm(self, question: str, default: bool) -> bool:
+        return bool(self._answer("confirm"))
+
 
 class FixedAssertion:
     def __init__(self, raw: str) -> None:

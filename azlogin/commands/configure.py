@@ -5,24 +5,24 @@ when a person is at the terminal, and kept as it is with ``--no-prompt`` or with
 terminal. Only the changed keys of the profile's section are written; comments, other
 sections and the order of the file stay byte for byte.
 
-The wizard asks with questionary directly, in this thread (no browser loop is running),
-through the prompt_toolkit input/output of ``world.ui``'s :class:`~azlogin.ui.TerminalUI`
-(unwrapped from ``EnvAnswers``/``RememberingUI`` through ``.inner``): tests hand the
-TerminalUI a pipe; otherwise prompt_toolkit's current session (the terminal) is used.
+The wizard asks through the runtime's UI (``ask_text``/``confirm``), like the sign-in does;
+its questions, checks and flags come from the settings table (:mod:`azlogin.settings`).
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .. import awsfiles, profiles
-from ..app import World
-from ..errors import ConfigError, Interrupted, UsageError
+from ..errors import Interrupted, UsageError
 from ..redact import log
+from ..settings import ASKED, Setting
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
+    from ..ui import UI
 
 EXAMPLES = """\
 examples:
@@ -33,150 +33,29 @@ examples:
   azlogin configure --profile dev --role-arn ''    forget the default role (pick each time)
 """
 
-_TENANT = re.compile(
-    r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(\.[a-z0-9-]+)+)$",
-    re.IGNORECASE,
-)
-_URI = re.compile(r"^(https://[^\s/?#]+\S*|urn:[a-z0-9][a-z0-9-]*:\S+)$", re.IGNORECASE)
-_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/\S+$")
-_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
-_WORD = re.compile(r"^\S+$")
-_BOOL = re.compile(r"^(true|false|yes|no|on|off|1|0)$", re.IGNORECASE)
 
-
-@dataclass(frozen=True)
-class Field:
-    key: str  # in the profile's section of ~/.aws/config
-    dest: str  # of its command-line flag
-    question: str
-    pattern: re.Pattern[str] | None  # None: a duration
-    problem: str  # what a value that does not fit is
-    hint: str
-    required: bool = False
-    absent: str | None = None  # what a missing key means
-
-    @property
-    def flag(self) -> str:
-        return "--" + self.dest.replace("_", "-")
-
-    def check(self, text: str) -> str | None:
-        """What is wrong with a non-empty value, or None."""
-        if self.pattern is not None:
-            return None if self.pattern.match(text) else self.problem
-        try:
-            profiles.parse_duration(text, self.key)
-        except ConfigError:
-            return self.problem
-        return None
-
-    def canonical(self, text: str) -> str | None:
-        """The value to write for a checked ``text``; None (remove the key) when empty."""
-        text = text.strip()
-        if not text:
-            return None
-        if self.pattern is None:
-            return f"{float(text):g}"
-        if self.pattern is _BOOL:
-            return str(profiles.parse_bool(text, self.key)).lower()
-        return text
-
-    def same(self, current: str | None, new: str | None) -> bool:
-        old = current or self.absent
-        if old is not None and self.check(old) is None:
-            old = self.canonical(old)
-        return old == new
-
-
-FIELDS = (
-    Field(
-        "azure_tenant_id",
-        "tenant_id",
-        "Azure tenant ID (GUID or domain):",
-        _TENANT,
-        "neither a GUID nor a domain",
-        "Copy the Directory (tenant) ID from the Entra admin center, e.g. "
-        "contoso.onmicrosoft.com or 00000000-0000-0000-0000-000000000000.",
-        required=True,
-    ),
-    Field(
-        "azure_app_id_uri",
-        "app_id_uri",
-        "App ID URI of the AWS enterprise app:",
-        _URI,
-        "not an https:// or urn: URI",
-        "Copy the Identifier (Entity ID) from the app's single sign-on page, "
-        "e.g. https://signin.aws.amazon.com/saml#1.",
-        required=True,
-    ),
-    Field(
-        "azure_default_username",
-        "username",
-        "Default username (empty: ask each time):",
-        _WORD,
-        "not a sign-in name (it has spaces)",
-        "Use the sign-in name, e.g. alice@contoso.com.",
-    ),
-    Field(
-        "azure_default_role_arn",
-        "role_arn",
-        "Default role ARN (empty: pick each time):",
-        _ROLE_ARN,
-        "not an IAM role ARN",
-        "Write the full ARN, e.g. arn:aws:iam::123456789012:role/Developer.",
-    ),
-    Field(
-        "azure_default_duration_hours",
-        "duration_hours",
-        f"Session length in hours, {profiles.MIN_DURATION_HOURS}-"
-        f"{profiles.MAX_DURATION_HOURS:g} (empty: {profiles.DEFAULT_DURATION_HOURS:g}):",
-        None,
-        f"not a number of hours from {profiles.MIN_DURATION_HOURS} to "
-        f"{profiles.MAX_DURATION_HOURS:g}",
-        "AWS sessions last from 15 minutes to 12 hours, e.g. 8 or 0.5.",
-    ),
-    Field(
-        "azure_default_remember_me",
-        "remember_me",
-        "Stay signed in (remember the browser session)?",
-        _BOOL,
-        "not true or false",
-        "Use --remember-me or --no-remember-me.",
-        absent="false",
-    ),
-    Field(
-        "region",
-        "region",
-        "AWS region (empty: none):",
-        _REGION,
-        "not an AWS region name",
-        "Use a region name such as eu-west-1 or us-east-1.",
-    ),
-)
-
-
-_METAVARS = {
-    "tenant_id": "TENANT",
-    "app_id_uri": "URI",
-    "role_arn": "ARN",
-    "duration_hours": "HOURS",
-}
+def _same(setting: Setting, current: str | None, new: str | None) -> bool:
+    old = current or ("false" if setting.boolean else None)
+    if old is not None and setting.check(old) is None:
+        old = setting.canonical(old)
+    return old == new
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from ..cli import add_debug_option, add_profile_option
+    from ..options import add_debug_option, add_profile_option
 
     add_profile_option(parser)
-    for field in FIELDS:
-        if field.dest == "remember_me":
+    for setting in ASKED:
+        if setting.boolean:
             parser.add_argument(
-                "--remember-me",
+                setting.flag,
                 action=argparse.BooleanOptionalAction,
                 default=None,
                 help="keep the browser session so later sign-ins skip the password",
             )
         else:
-            metavar = _METAVARS.get(field.dest, field.dest.upper())
-            parser.add_argument(field.flag, metavar=metavar, help=field.question.rstrip(":"))
+            question = (setting.question or "").rstrip(":")
+            parser.add_argument(setting.flag, metavar=setting.metavar, help=question)
     parser.add_argument(
         "--no-prompt",
         action="store_true",
@@ -185,24 +64,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_debug_option(parser)
 
 
-def run(ns: argparse.Namespace, world: World) -> int:
+def run(ns: argparse.Namespace, runtime: Runtime) -> int:
     name: str = ns.profile
-    if not name.strip() or any(c in name for c in "[]\r\n"):
-        raise UsageError(f"{name!r} cannot be a profile name.", "Use letters, digits, - and _.")
-    sections = awsfiles.read_sections(world.config_file)
-    section = _section_name(sections, name)
+    sections = awsfiles.read_sections(runtime.config_file)
+    section = profiles.section_header(sections, name)
     current = {k: profiles.unescape(v).strip() for k, v in sections.get(section, {}).items()}
     wanted = from_flags(ns)
     sources = dict.fromkeys(wanted, "flag")
-    if world.ui.interactive and not ns.no_prompt:
-        world.ui.info(f"Profile '{name}' in {awsfiles.display(world.config_file)}:")
-        answers = ask([f for f in FIELDS if f.key not in wanted], current, _prompt_io(world.ui))
+    if runtime.ui.interactive and not ns.no_prompt:
+        runtime.ui.info(f"Profile '{name}' in {awsfiles.display(runtime.config_file)}:")
+        try:
+            answers = ask([s for s in ASKED if s.key not in wanted], current, runtime.ui)
+        except Interrupted:
+            raise Interrupted("Cancelled; no file was changed.") from None
         wanted.update(answers)
         sources.update(dict.fromkeys(answers, "wizard"))
-    for field in FIELDS:
-        log.debug("configure: %s from %s", field.key, sources.get(field.key, "config (kept)"))
+    for setting in ASKED:
+        log.debug("configure: %s from %s", setting.key, sources.get(setting.key, "config (kept)"))
     missing = [
-        f.flag for f in FIELDS if f.required and not (wanted.get(f.key) or current.get(f.key))
+        s.flag for s in ASKED if s.required and not (wanted.get(s.key) or current.get(s.key))
     ]
     if missing:
         raise UsageError(
@@ -210,85 +90,58 @@ def run(ns: argparse.Namespace, world: World) -> int:
             "Pass them, or run `azlogin configure` in a terminal without --no-prompt to be asked.",
         )
     changes = {
-        f.key: wanted[f.key]
-        for f in FIELDS
-        if f.key in wanted and not f.same(current.get(f.key), wanted[f.key])
+        s.key: wanted[s.key]
+        for s in ASKED
+        if s.key in wanted and not _same(s, current.get(s.key), wanted[s.key])
     }
     if not changes:
-        world.ui.info(f"Profile '{name}' is already configured so; nothing changed.")
+        runtime.ui.info(f"Profile '{name}' is already configured so; nothing changed.")
         return 0
-    awsfiles.update_section(world.config_file, section, changes, notify=world.ui.info)
+    awsfiles.update_section(runtime.config_file, section, changes, notify=runtime.ui.info)
     verb = "Updated" if section in sections else "Added"
-    world.ui.info(f"{verb} [{section}] in {awsfiles.display(world.config_file)}:")
+    runtime.ui.info(f"{verb} [{section}] in {awsfiles.display(runtime.config_file)}:")
     for key, value in changes.items():
         was = f" (was {current[key]})" if current.get(key) else ""
-        world.ui.info(f"  {key} = {value}{was}" if value is not None else f"  {key} removed{was}")
+        runtime.ui.info(f"  {key} = {value}{was}" if value is not None else f"  {key} removed{was}")
     return 0
 
 
 def from_flags(ns: argparse.Namespace) -> dict[str, str | None]:
     """The settings given as flags, checked; an empty value removes an optional key."""
     given: dict[str, str | None] = {}
-    for field in FIELDS:
-        value = getattr(ns, field.dest, None)
+    for setting in ASKED:
+        value = getattr(ns, setting.field, None)
         if value is None:
             continue
         text = str(value).lower() if isinstance(value, bool) else str(value).strip()
-        if not text and field.required:
-            raise UsageError(f"{field.flag} is empty.", field.hint)
-        problem = field.check(text) if text else None
+        if not text and setting.required:
+            raise UsageError(f"{setting.flag} is empty.", setting.hint)
+        problem = setting.check(text) if text else None
         if problem:
-            raise UsageError(f"{field.flag} {text!r} is {problem}.", field.hint)
-        given[field.key] = field.canonical(text)
+            raise UsageError(f"{setting.flag} {text!r} is {problem}.", setting.hint)
+        given[setting.key] = setting.canonical(text)
     return given
 
 
-def ask(
-    fields: Sequence[Field], current: Mapping[str, str], io: Mapping[str, Any]
-) -> dict[str, str | None]:
-    """The wizard: one question per field, current value as the default; checked as typed."""
-    import questionary
-
+def ask(settings: Sequence[Setting], current: Mapping[str, str], ui: UI) -> dict[str, str | None]:
+    """The wizard: one question per setting, current value as the default; checked as typed."""
     answers: dict[str, str | None] = {}
-    for field in fields:
-        value = current.get(field.key, "")
-        if field.pattern is _BOOL:
-            default = bool(value) and not field.check(value) and field.canonical(value) == "true"
-            yes = _answer(questionary.confirm(field.question, default=default, **io))
-            answers[field.key] = "true" if yes else "false"
+    for setting in settings:
+        value = current.get(setting.key, "")
+        question = setting.question or setting.key
+        if setting.boolean:
+            default = not setting.check(value) and setting.canonical(value) == "true"
+            answers[setting.key] = (
+                "true" if ui.confirm(question, bool(value) and default) else "false"
+            )
             continue
 
-        def validate(text: str, field: Field = field) -> bool | str:
+        def check(text: str, setting: Setting = setting) -> str | None:
             text = text.strip()
             if not text:
-                return "Required." if field.required else True
-            problem = field.check(text)
-            return f"{text!r} is {problem}. {field.hint}" if problem else True
+                return "Required." if setting.required else None
+            problem = setting.check(text)
+            return f"{text!r} is {problem}. {setting.hint}" if problem else None
 
-        question = questionary.text(field.question, default=value, validate=validate, **io)
-        answers[field.key] = field.canonical(str(_answer(question)))
+        answers[setting.key] = setting.canonical(ui.ask_text(question, value, check))
     return answers
-
-
-def _answer(question: Any) -> Any:
-    # In this thread, unlike TerminalUI._ask: no Playwright loop runs during configure.
-    try:
-        return question.unsafe_ask()
-    except EOFError:  # Ctrl-D, or the input closed
-        raise Interrupted("Cancelled; no file was changed.") from None
-
-
-def _section_name(sections: Mapping[str, object], name: str) -> str:
-    """The profile's existing section, however spelt; else the one botocore reads."""
-    candidates = [awsfiles.config_section(name), f'profile "{name}"']
-    if name == "default":
-        candidates.append("profile default")
-    return next((c for c in candidates if c in sections), candidates[0])
-
-
-def _prompt_io(ui: object) -> dict[str, Any]:
-    from ..ui import TerminalUI
-
-    while not isinstance(ui, TerminalUI) and hasattr(ui, "inner"):
-        ui = ui.inner
-    return dict(getattr(ui, "_io", {})) if isinstance(ui, TerminalUI) else {}

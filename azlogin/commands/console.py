@@ -22,7 +22,7 @@ examples:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from ..cli import add_sign_in_options
+    from ..options import add_sign_in_options
 
     add_sign_in_options(parser)
     parser.add_argument("--print", action="store_true", help="print the link, do not open it")

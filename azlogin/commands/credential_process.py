@@ -26,7 +26,7 @@ examples:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from ..cli import add_sign_in_options
+    from ..options import add_sign_in_options
 
     add_sign_in_options(parser)
 

@@ -19,8 +19,8 @@ examples:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from ..cli import add_sign_in_options
     from ..exports import SHELLS
+    from ..options import add_sign_in_options
 
     add_sign_in_options(parser)
     fmt = parser.add_mutually_exclusive_group()

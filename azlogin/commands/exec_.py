@@ -58,7 +58,7 @@ def child_environment(
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from ..cli import add_sign_in_options
+    from ..options import add_sign_in_options
 
     add_sign_in_options(parser)
     parser.add_argument("command", nargs=argparse.REMAINDER, help="the command, after --")
@@ -82,4 +82,7 @@ def run(ns: argparse.Namespace, world: World) -> int:
             f"Command not found: {command[0]}", "Check the spelling and PATH."
         ) from None
     except PermissionError:
-        raise UsageError(f"Cannot run {command[0]}: permission denied.") from None
+        raise UsageError(
+            f"Cannot run {command[0]}: permission denied.",
+            "Check that it is an executable file (chmod +x) on a file system that allows it.",
+        ) from None

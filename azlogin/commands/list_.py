@@ -50,7 +50,7 @@ class Row:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from ..cli import add_debug_option
+    from ..options import add_debug_option
 
     parser.add_argument("--json", action="store_true", help="print a JSON array, for scripts")
     add_debug_option(parser)

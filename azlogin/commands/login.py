@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..app import LoginRequest, World, login
+from ..plan import Request
+from ..runtime import Runtime
 
 EXAMPLES = """\
 examples:
@@ -19,7 +20,7 @@ examples:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from ..cli import add_sign_in_options
+    from ..options import add_sign_in_options
 
     add_sign_in_options(parser)
     which = parser.add_mutually_exclusive_group()
@@ -37,10 +38,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def request_from(ns: argparse.Namespace) -> LoginRequest:
-    from ..cli import sign_in_options
+def request_from(ns: argparse.Namespace) -> Request:
+    from ..options import sign_in_options
 
-    return LoginRequest(
+    return Request(
         profile=ns.profile,
         force_refresh=ns.force_refresh,
         role=ns.role,
@@ -49,9 +50,28 @@ def request_from(ns: argparse.Namespace) -> LoginRequest:
     )
 
 
-def run(ns: argparse.Namespace, world: World) -> int:
+def run(ns: argparse.Namespace, runtime: Runtime) -> int:
     if ns.all_profiles or ns.profiles:
-        from ..multi import refresh_all
+        from .login_many import refresh_many
 
-        return refresh_all(ns.profiles, request_from(ns), world)
-    return login(request_from(ns), world)
+        return refresh_many(ns.profiles, request_from(ns), runtime)
+    return login(request_from(ns), runtime)
+
+
+def login(request: Request, runtime: Runtime) -> int:
+    """``azlogin --profile X``: make sure the credentials file has fresh keys for X."""
+    from ..credentials import format_time, hours_text
+    from ..run import obtain, web_identity
+    from ..stores import FileStore
+
+    if web_identity(runtime):
+        return 0
+    got = obtain(request, runtime, FileStore(runtime.credentials_file, runtime.ui.info))
+    if not got.fresh:
+        left = (got.credentials.expiration - runtime.clock()).total_seconds()
+        runtime.ui.info(
+            f"Credentials for profile '{got.profile}' are valid until "
+            f"{format_time(got.credentials.expiration)} ({hours_text(left)} left); "
+            "use --force-refresh to sign in again."
+        )
+    return 0

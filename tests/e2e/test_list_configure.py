@@ -23,7 +23,7 @@ from prompt_toolkit.output import DummyOutput
 
 from azlogin import cli
 from azlogin.__main__ import main
-from azlogin.app import World
+from azlogin.runtime import Runtime as World
 from azlogin.commands import configure, list_
 from azlogin.errors import ExitStatus
 from azlogin.ui import EnvAnswers, TerminalUI

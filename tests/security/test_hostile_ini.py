@@ -73,6 +73,10 @@ JUNK = [
     "[dev] # trailing words",
     "[a] k = 1",
     "[x]]",
+    "[ dev ]",
+    "[ profile   dev ]",
+    "[profile dev profile]",
+    '[profile "dev profile"]',
     "key without delimiter",
     "= value without key",
     "   indented = 1",
@@ -136,8 +140,7 @@ def botocore_view(text: str) -> dict[str, dict[str, str]] | None:
     except configparser.Error:
         return None
     return {
-        " ".join(name.split()): {k: _lines(v) for k, v in parser.items(name, raw=True)}
-        for name in parser.sections()
+        name: {k: _lines(v) for k, v in parser.items(name, raw=True)} for name in parser.sections()
     }
 
 

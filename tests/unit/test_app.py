@@ -9,7 +9,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from azlogin import app, credentials
+from azlogin import credentials
+from azlogin.commands.login import login
+from azlogin.plan import Request
+from azlogin.runtime import Runtime
 from azlogin.errors import AwsError, ConfigError
 from azlogin.models import Profile
 
@@ -38,9 +41,9 @@ def files(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def world(env: dict[str, str], ui: ScriptedUI, raw: str, sts: FakeSts) -> app.World:
+def world(env: dict[str, str], ui: ScriptedUI, raw: str, sts: FakeSts) -> Runtime:
     provider = FixedAssertion(raw)
-    return app.World(env=env, ui=ui, provider=lambda: provider, sts_api=lambda *a: sts)
+    return Runtime(env=env, ui=ui, provider=lambda: provider, sts_api=lambda *a: sts)
 
 
 def test_full_login_writes_credentials_and_remembers_choices(files: dict[str, str]) -> None:
@@ -48,7 +51,7 @@ def test_full_login_writes_credentials_and_remembers_choices(files: dict[str, st
     ui = ScriptedUI(choice=ADMIN)
     sts = FakeSts()
     w = world(files, ui, raw, sts)
-    assert app.login(app.LoginRequest("dev", duration_hours=2), w) == 0
+    assert login(Request("dev", duration_hours=2), w) == 0
     call = sts.calls[0]
     assert call == {
         "RoleArn": ADMIN,
@@ -70,10 +73,7 @@ def test_no_prompt_run_uses_remembered_defaults(files: dict[str, str]) -> None:
     ui = ScriptedUI(interactive=False)
     sts = FakeSts()
     assert (
-        app.login(
-            app.LoginRequest("dev"), world(files, ui, response([f"{DEV},{P}", f"{ADMIN},{P}"]), sts)
-        )
-        == 0
+        login(Request("dev"), world(files, ui, response([f"{DEV},{P}", f"{ADMIN},{P}"]), sts)) == 0
     )
     assert sts.calls[0]["RoleArn"] == ADMIN and sts.calls[0]["DurationSeconds"] == 28800
     assert ui.asked == []
@@ -88,14 +88,14 @@ def test_valid_credentials_skip_the_sign_in(files: dict[str, str]) -> None:
     )
     provider = FixedAssertion("unused")
     ui = ScriptedUI()
-    w = app.World(env=files, ui=ui, provider=lambda: provider, sts_api=lambda *a: FakeSts())
-    assert app.login(app.LoginRequest("dev"), w) == 0
+    w = Runtime(env=files, ui=ui, provider=lambda: provider, sts_api=lambda *a: FakeSts())
+    assert login(Request("dev"), w) == 0
     assert provider.calls == []
     assert "valid until" in ui.said[0] and "--force-refresh" in ui.said[0]
     # ...unless forced, or close to expiry.
     assert (
-        app.login(
-            app.LoginRequest("dev", force_refresh=True, role="Developer"),
+        login(
+            Request("dev", force_refresh=True, role="Developer"),
             world(files, ScriptedUI(), response([f"{DEV},{P}"]), FakeSts()),
         )
         == 0
@@ -110,17 +110,15 @@ def test_credentials_expiring_within_eleven_minutes_are_refreshed(files: dict[st
         f"aws_expiration = {credentials.format_time(soon)}\n"
     )
     provider = FixedAssertion(response([f"{DEV},{P}"]))
-    w = app.World(
-        env=files, ui=ScriptedUI(), provider=lambda: provider, sts_api=lambda *a: FakeSts()
-    )
-    assert app.login(app.LoginRequest("dev"), w) == 0
+    w = Runtime(env=files, ui=ScriptedUI(), provider=lambda: provider, sts_api=lambda *a: FakeSts())
+    assert login(Request("dev"), w) == 0
     assert len(provider.calls) == 1
 
 
 def test_duration_steps_down_to_what_the_role_allows(files: dict[str, str]) -> None:
     ui = ScriptedUI(interactive=False)
     sts = FakeSts(max_duration=3600)
-    app.login(app.LoginRequest("dev"), world(files, ui, response([f"{DEV},{P}"]), sts))
+    login(Request("dev"), world(files, ui, response([f"{DEV},{P}"]), sts))
     assert [c["DurationSeconds"] for c in sts.calls] == [28800, 14400, 7200, 3600]
     final = ui.said[-1]
     assert "(1 h, the role's maximum; 8 h was asked)." in final
@@ -137,8 +135,8 @@ def test_sts_error_becomes_aws_error_and_writes_nothing(files: dict[str, str]) -
         "AssumeRoleWithSAML",
     )
     with pytest.raises(AwsError, match="AccessDenied") as info:
-        app.login(
-            app.LoginRequest("dev"),
+        login(
+            Request("dev"),
             world(
                 files,
                 ScriptedUI(interactive=False),
@@ -155,14 +153,14 @@ def test_username_typed_is_remembered(files: dict[str, str]) -> None:
         CONFIG.replace("azure_default_username = alice@example.com\n", "")
     )
     ui = ScriptedUI(username="bob@example.com")
-    app.login(
-        app.LoginRequest("dev"),
+    login(
+        Request("dev"),
         _username_world(files, ui),
     )
     assert "azure_default_username = bob@example.com" in Path(files["AWS_CONFIG_FILE"]).read_text()
 
 
-def _username_world(files: dict[str, str], ui: ScriptedUI) -> app.World:
+def _username_world(files: dict[str, str], ui: ScriptedUI) -> Runtime:
     raw = response([f"{DEV},{P}"])
 
     class AsksUsername:
@@ -170,12 +168,12 @@ def _username_world(files: dict[str, str], ui: ScriptedUI) -> app.World:
             ui.ask_username(profile.username)
             return raw
 
-    return app.World(env=files, ui=ui, provider=AsksUsername, sts_api=lambda *a: FakeSts())
+    return Runtime(env=files, ui=ui, provider=AsksUsername, sts_api=lambda *a: FakeSts())
 
 
 def test_missing_profile_is_a_config_error(files: dict[str, str]) -> None:
     with pytest.raises(ConfigError, match="'prod' is not in"):
-        app.login(app.LoginRequest("prod"), world(files, ScriptedUI(), "", FakeSts()))
+        login(Request("prod"), world(files, ScriptedUI(), "", FakeSts()))
 
 
 @pytest.mark.parametrize(
@@ -183,4 +181,4 @@ def test_missing_profile_is_a_config_error(files: dict[str, str]) -> None:
     [(28800, "8 h"), (28799.8, "8 h"), (28740, "7 h 59 min"), (2700, "45 min"), (-5, "0 min")],
 )
 def test_hours_text(seconds: float, text: str) -> None:
-    assert app.hours_text(seconds) == text
+    assert credentials.hours_text(seconds) == text

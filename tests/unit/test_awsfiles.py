@@ -47,7 +47,7 @@ def mode(path: Path) -> int:
 def test_hand_written_file_survives_a_refresh_byte_for_byte(tmp_path: Path) -> None:
     path = tmp_path / "credentials"
     path.write_text(HAND_WRITTEN)
-    credentials.write(path, "dev", CREDS)
+    credentials.write(path, {"dev": CREDS})
     assert path.read_text() == HAND_WRITTEN.replace(
         "aws_access_key_id=OLDKEY", "aws_access_key_id=ASIANEW"
     ).replace(
@@ -66,7 +66,7 @@ def test_hand_written_file_survives_a_refresh_byte_for_byte(tmp_path: Path) -> N
 
 def test_new_aws_directory_is_private(tmp_path: Path) -> None:
     path = tmp_path / "home" / ".aws" / "credentials"
-    credentials.write(path, "dev", CREDS)
+    credentials.write(path, {"dev": CREDS})
     assert mode(path.parent) == 0o700
     assert mode(path) == 0o600
     assert not list(path.parent.glob(".credentials.*.tmp"))
@@ -76,7 +76,7 @@ def test_existing_loose_mode_is_tightened(tmp_path: Path) -> None:
     path = tmp_path / "credentials"
     path.write_text("[x]\nk = v\n")
     path.chmod(0o644)
-    credentials.write(path, "dev", CREDS)
+    credentials.write(path, {"dev": CREDS})
     assert mode(path) == 0o600
 
 
@@ -86,7 +86,7 @@ def test_writes_go_through_symlinks_to_the_target(tmp_path: Path) -> None:
     real.write_text("[other]\nk = v\n")
     link = tmp_path / "credentials"
     link.symlink_to(real)
-    credentials.write(link, "dev", CREDS)
+    credentials.write(link, {"dev": CREDS})
     assert link.is_symlink()
     assert "ASIANEW" in real.read_text()
     assert real.read_text().startswith("[other]\nk = v\n")
@@ -103,7 +103,7 @@ def test_failed_write_leaves_the_file_and_no_temp_file(
 
     monkeypatch.setattr(os, "replace", disk_full)
     with pytest.raises(FileWriteError, match="No space left") as info:
-        credentials.write(path, "dev", CREDS)
+        credentials.write(path, {"dev": CREDS})
     assert "left as it was" in info.value.hint
     assert path.read_text() == HAND_WRITTEN
     assert sorted(p.name for p in tmp_path.iterdir()) == ["credentials", "credentials.lock"]
@@ -114,7 +114,7 @@ def test_unparseable_file_is_not_touched(tmp_path: Path) -> None:
     broken = "[dev]\naws_access_key_id = A\n[dev]\n"
     path.write_text(broken)
     with pytest.raises(ConfigError, match="line 3: section \\[dev\\] appears twice"):
-        credentials.write(path, "dev", CREDS)
+        credentials.write(path, {"dev": CREDS})
     assert path.read_text() == broken
 
 
@@ -140,7 +140,7 @@ def test_lock_held_by_another_holder_times_out_with_a_message(tmp_path: Path) ->
 def _write_profile(args: tuple[str, int]) -> None:
     path, index = args
     creds = Credentials(f"ASIA{index:04d}", f"secret{index}", f"token{index}", CREDS.expiration)
-    credentials.write(Path(path), f"profile{index}", creds)
+    credentials.write(Path(path), {f"profile{index}": creds})
 
 
 def test_twenty_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:

@@ -127,8 +127,12 @@ def test_hash_inside_a_value_is_part_of_the_value() -> None:
     assert inifile.sections(text)["profile dev"]["azure_app_id_uri"].endswith("saml#2")
 
 
-def test_section_names_are_whitespace_normalised() -> None:
-    assert "profile dev" in inifile.sections("[ profile   dev ]\nk=v\n")
+def test_section_names_are_verbatim_as_botocore_reads_them() -> None:
+    # configparser keeps the spaces inside the brackets: [ bob ] is the profile " bob ".
+    assert list(inifile.sections("[ profile   dev ]\nk=v\n[ bob ]\nk=v\n")) == [
+        " profile   dev ",
+        " bob ",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from azlogin import profiles
+from azlogin.settings import SETTINGS
 from azlogin.errors import ConfigError
 
 TENANT = "11111111-2222-3333-4444-555555555555"
@@ -113,7 +114,7 @@ def test_missing_app_id_names_key_profile_and_file(config: Path) -> None:
 
 def test_bad_duration_names_where_it_came_from(config: Path) -> None:
     with pytest.raises(
-        ConfigError, match=r"broken-duration.*azure_default_duration_hours.*outside"
+        ConfigError, match=r"broken-duration.*azure_default_duration_hours.*not a number of hours"
     ):
         profiles.load_profile("broken-duration", {}, config)
 
@@ -148,7 +149,7 @@ def test_config_example_uses_every_key_azlogin_reads() -> None:
     example = Path(__file__).resolve().parents[2] / "config.example.ini"
     p = profiles.load_profile("dev-profile", {}, example)
     assert p.app_id_uri == "https://signin.aws.amazon.com/saml#2"
-    keys = {s.config_key for s in profiles.SETTINGS}
+    keys = {s.key for s in SETTINGS}
     text = example.read_text()
     assert all(f"\n{key} = " in text for key in keys)
     assert all(not source.startswith("default") for source in p.sources.values())

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from azlogin.cli import COMMON_EPILOG
 from azlogin.commands import COMMANDS
-from azlogin.profiles import SETTINGS
+from azlogin.settings import SETTINGS
 from azlogin.sandbox.cli import load_scenario
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
@@ -28,7 +28,7 @@ def test_every_command_and_config_key_is_documented() -> None:
     for verb in COMMANDS:
         assert f"azlogin {verb}" in README or verb == "login"
     for setting in SETTINGS:
-        assert f"`{setting.config_key}`" in README
+        assert f"`{setting.key}`" in README
     for code in ("| 0 |", "| 2 |", "| 3 |", "| 4 |", "| 5 |", "| 130 |"):
         assert code in README
     assert "130 interrupted" in COMMON_EPILOG

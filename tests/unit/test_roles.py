@@ -81,3 +81,16 @@ def test_a_single_granted_role_does_not_hide_a_wrong_default() -> None:
     ui = ScriptedUI()
     assert roles.choose([DEV], ui, flag=None, default=RO.role_arn) == DEV
     assert ui.asked == [] and "not among" in ui.said[0]
+
+
+def test_a_hint_names_a_few_roles_and_counts_the_rest() -> None:
+    many = [
+        Role(f"arn:aws:iam::{i:012d}:role/R", f"arn:aws:iam::{i:012d}:saml-provider/P")
+        for i in range(4000)
+    ]
+    with pytest.raises(ConfigError) as caught:
+        roles.choose(many, ScriptedUI(interactive=False), flag="Nope", default=None)
+    hint = caught.value.hint
+    assert hint.count("arn:aws:iam::") == 5
+    assert "and 3995 more" in hint
+    assert len(hint) < 600

@@ -9,7 +9,11 @@ from typing import Any
 
 import pytest
 
-from azlogin import app, multi, sts
+from azlogin import sts
+from azlogin.commands.login import login
+from azlogin.commands.login_many import refresh_many
+from azlogin.plan import Request
+from azlogin.runtime import Runtime
 from azlogin.models import Profile, SignInOptions
 
 from ..fakes import FakeSts, ScriptedUI
@@ -168,25 +172,23 @@ def files(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def world(files: dict[str, str], fake: FakeSts) -> tuple[app.World, list[str]]:
+def world(files: dict[str, str], fake: FakeSts) -> tuple[Runtime, list[str]]:
     building = threading.Event()
     threads: list[str] = []
 
-    def sts_api(profile: Profile, verify: bool = True) -> FakeSts:
+    def sts_api(*args: object) -> FakeSts:
         threads.append(threading.current_thread().name)
         building.set()
         return fake
 
     provider = WaitsForSts(response([f"{DEV},{P}"]), building)
-    return app.World(
-        env=files, ui=ScriptedUI(), provider=lambda: provider, sts_api=sts_api
-    ), threads
+    return Runtime(env=files, ui=ScriptedUI(), provider=lambda: provider, sts_api=sts_api), threads
 
 
 def test_login_builds_the_sts_client_during_the_sign_in(files: dict[str, str]) -> None:
     fake = FakeSts()
     w, threads = world(files, fake)
-    assert app.login(app.LoginRequest("dev"), w) == 0
+    assert login(Request("dev"), w) == 0
     assert threads == ["azlogin-sts_0"]
     assert [call["RoleArn"] for call in fake.calls] == [DEV]
     assert "aws_session_token" in Path(files["AWS_SHARED_CREDENTIALS_FILE"]).read_text()
@@ -195,7 +197,7 @@ def test_login_builds_the_sts_client_during_the_sign_in(files: dict[str, str]) -
 def test_all_profiles_builds_the_first_client_during_the_sign_in(files: dict[str, str]) -> None:
     fake = FakeSts()
     w, threads = world(files, fake)
-    assert multi.refresh_all(None, app.LoginRequest("dev"), w) == 0
+    assert refresh_many(None, Request("dev"), w) == 0
     assert threads[0] == "azlogin-sts_0"
     assert len(threads) == 2  # the second profile asks for its own (the cache shares it)
     assert len(fake.calls) == 2
