@@ -243,18 +243,15 @@ def assume_chain(
             params["TokenCode"] = ask_mfa(hop.mfa_serial).strip()
         log.debug("chain: AssumeRole %s for profile %s", hop.role_arn, hop.profile)
         failure: AwsError | None = None
-        with sts.watched_call(None, lambda: now):
+        named = f"{hop.role_arn} (profile {hop.profile})"
+        with sts.watched_call(None, lambda: now, action="AssumeRole", role_arn=named):
             try:
                 response = make_client(creds, _region(hop)).assume_role(**params)
             except failures as exc:
                 failure = _error(exc, hop, creds)
+            else:
+                creds = sts._credentials(response)  # checked: refused ones raise AwsError
         if failure is not None:
             raise failure  # outside ``except``: the answer in botocore's error stays behind
-        creds = sts.checked_credentials(
-            response.get("Credentials"),
-            now,
-            action="AssumeRole",
-            role_arn=f"{hop.role_arn} (profile {hop.profile})",
-        )
     is_chained = bool(hops) and (source_is_role or len(hops) > 1)
     return ChainResult(creds, tuple(notes), capped, is_chained)

@@ -261,6 +261,8 @@ class _Call(threading.local):
 
     deadline: datetime | None = None
     now: Callable[[], datetime] = staticmethod(lambda: datetime.now(timezone.utc))
+    action: str = "AssumeRoleWithSAML"
+    role_arn: str = "?"  # for messages: the role (and profile) being assumed
     status: int | None = None  # of the last answer
     attempts: int = 0
     out_of_time: bool = False  # a retry was refused because the deadline had passed
@@ -548,11 +550,15 @@ def watched_call(
     deadline: datetime | None,
     now: Callable[[], datetime],
     on_wait: Callable[[], None] | None = None,
+    *,
+    action: str = "AssumeRoleWithSAML",
+    role_arn: str = "?",
 ) -> Iterator[_Call]:
-    """One STS call on this thread: botocore's hooks see ``deadline``; ``on_wait`` runs once
-    if the call has not returned after WAIT_NOTICE_SECONDS (and never after it returned)."""
-    saved = (_call.deadline, _call.now)
-    _call.deadline, _call.now = deadline, now
+    """One STS call on this thread: botocore's hooks see ``deadline``, :func:`_credentials`
+    the clock and what is called; ``on_wait`` runs once if the call has not returned after
+    WAIT_NOTICE_SECONDS (and never after it returned)."""
+    saved = (_call.deadline, _call.now, _call.action, _call.role_arn)
+    _call.deadline, _call.now, _call.action, _call.role_arn = deadline, now, action, role_arn
     _call.status, _call.attempts, _call.out_of_time = None, 0, False
     timer = threading.Timer(WAIT_NOTICE_SECONDS, on_wait) if on_wait else None
     if timer is not None:
@@ -564,7 +570,15 @@ def watched_call(
         if timer is not None:
             timer.cancel()
             timer.join()  # a notice being printed is finished before anything else is
-        _call.deadline, _call.now = saved
+        _call.deadline, _call.now, _call.action, _call.role_arn = saved
+
+
+def _credentials(response: Mapping[str, Any]) -> Credentials:
+    """The checked credentials of ``response``, the answer to this thread's call in progress
+    (see :func:`watched_call`). One argument: the secrets suite spies on what it returns."""
+    return checked_credentials(
+        response.get("Credentials"), _call.now(), action=_call.action, role_arn=_call.role_arn
+    )
 
 
 def out_of_time(action: str, role_arn: str, deadline: datetime, attempts: int) -> AwsError:
@@ -610,7 +624,13 @@ def assume_role_with_saml(
     for index, seconds in enumerate(attempts):
         if index and deadline is not None and clock() >= deadline:
             raise out_of_time(action, role.role_arn, deadline, index)
-        with watched_call(deadline, clock, tell if on_wait and not told else None) as call:
+        with watched_call(
+            deadline,
+            clock,
+            tell if on_wait and not told else None,
+            action=action,
+            role_arn=role.role_arn,
+        ) as call:
             try:
                 response = api.assume_role_with_saml(
                     RoleArn=role.role_arn,
@@ -628,10 +648,8 @@ def assume_role_with_saml(
                     continue
                 else:
                     failure = translate(exc, action, role.role_arn, hide=(assertion,))
-        if failure is not None:
-            raise failure  # outside ``except``: the answer in botocore's error stays behind
-        creds = checked_credentials(
-            response.get("Credentials"), clock(), action=action, role_arn=role.role_arn
-        )
-        return Grant(creds, seconds, duration_seconds)
+            else:
+                return Grant(_credentials(response), seconds, duration_seconds)
+        assert failure is not None  # every path above returned, continued or set it
+        raise failure  # outside ``except``: the answer in botocore's error stays behind
     raise AssertionError("unreachable")  # pragma: no cover
