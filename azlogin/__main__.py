@@ -79,10 +79,6 @@ def _run(
 
     invocation = cli.parse(argv, env)
     _configure_logging(invocation.debug, stderr)
-    if invocation.command == "sandbox":
-        from .sandbox.cli import main as sandbox_main
-
-        return int(sandbox_main(list(invocation.rest)))
     assert invocation.module is not None and invocation.ns is not None
     from .runtime import Runtime
 

@@ -131,11 +131,9 @@ def read_cache(path: Path) -> dict[str, str]:
 
 def write_cache(path: Path, aliases: Mapping[str, str]) -> None:
     """Replace the cache atomically: a 0600 file in a 0700 directory (raises OSError)."""
-    missing = [d for d in (path.parent, *path.parent.parents) if not d.exists()]
-    for directory in reversed(missing):  # the state directory too, when this creates it
-        directory.mkdir(mode=0o700, exist_ok=True)
-        directory.chmod(0o700)
-    path.parent.chmod(0o700)
+    from .fsowner import make_private_dir
+
+    make_private_dir(path.parent).chmod(0o700)  # the state directory too, when it is new
     text = json.dumps({"version": 1, "accounts": dict(sorted(aliases.items()))}, indent=1)
     awsfiles.atomic_write(path, text + "\n")
 

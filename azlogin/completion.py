@@ -8,12 +8,15 @@ the scripts cannot drift from the CLI. Profile names are completed at TAB time b
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import awsfiles, profiles
-from .app import World
+from .completion_shells import RENDERERS, Option, Verb
 from .errors import UsageError
+
+if TYPE_CHECKING:
+    from .runtime import Runtime
 
 EXAMPLES = """\
 examples:
@@ -27,41 +30,6 @@ examples:
 SHELLS = ("bash", "zsh", "fish")
 
 
-@dataclass(frozen=True)
-class Option:
-    names: tuple[str, ...]  # e.g. ("--profile", "-p")
-    help: str
-    value: str | None = None  # None (a flag), "profile", "choice", "file" or "text"
-    choices: tuple[str, ...] = ()
-    repeats: bool = False
-
-
-@dataclass(frozen=True)
-class Verb:
-    name: str
-    help: str
-    options: tuple[Option, ...]
-    positional: tuple[str, ...] = ()  # the choices of its one positional argument, if any
-    command: bool = False  # takes a command after ``--`` (exec)
-
-
-# The sandbox parses its own arguments (azlogin.sandbox.cli, which needs the sandbox
-# extra); a test keeps this copy equal to its parser.
-SANDBOX = Verb(
-    "sandbox",
-    "run the local sandbox tenant and STS on 127.0.0.1",
-    (
-        Option(("-h", "--help"), "show this help message and exit"),
-        Option(("--port",), "port to listen on", "text"),
-        Option(("--scenario",), "tenants, users and roles from a .toml or .json file", "file"),
-        Option(
-            ("--print-config",),
-            "print the ~/.aws/config profile for --port and exit, without serving",
-        ),
-    ),
-)
-
-
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("shell", nargs="?", choices=SHELLS, help="the shell to complete in")
     parser.add_argument(
@@ -71,32 +39,28 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(ns: argparse.Namespace, world: World) -> int:
+def run(ns: argparse.Namespace, runtime: Runtime) -> int:
     if ns.profiles:
-        sections = awsfiles.read_sections(world.config_file)
+        sections = awsfiles.read_sections(runtime.config_file)
         names = dict.fromkeys(profiles.profile_names(sections))  # [default], [profile default]
-        world.out.write("".join(f"{name}\n" for name in names))
+        runtime.out.write("".join(f"{name}\n" for name in names))
         return 0
     if ns.shell is None:
         raise UsageError(
             "Say which shell to complete in.", "Run: azlogin completion bash (or zsh, fish)."
         )
-    from .completion_shells import RENDERERS
-
-    world.out.write(RENDERERS[ns.shell](verbs()))
+    runtime.out.write(RENDERERS[ns.shell](verbs()))
     return 0
 
 
 def verbs() -> list[Verb]:
     """Every verb with its options, as the CLI's own parsers define them."""
-    from .cli import load, parser_for
-    from .commands import COMMANDS
+    from .commands import COMMANDS, load, parser_for
 
-    found = [
+    return [
         from_parser(name, text, parser_for(name, load(name)))
         for name, (_, text) in COMMANDS.items()
     ]
-    return [*found, SANDBOX]
 
 
 def from_parser(name: str, text: str, parser: argparse.ArgumentParser) -> Verb:

@@ -1,4 +1,5 @@
-"""The bash, zsh and fish completion scripts, rendered from :func:`azlogin.completion.verbs`.
+"""The bash, zsh and fish completion scripts, rendered from :func:`azlogin.completion.verbs`
+(which :class:`Verb` and :class:`Option` describe).
 
 Each script completes the verb, the verb's flags, the values of flags with choices,
 files for ``--scenario``, the command after ``exec … --``, and profile names for
@@ -8,9 +9,28 @@ files for ``--scenario``, the command after ``exec … --``, and profile names f
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from . import __version__
-from .completion import Option, Verb
+
+
+@dataclass(frozen=True)
+class Option:
+    names: tuple[str, ...]  # e.g. ("--profile", "-p")
+    help: str
+    value: str | None = None  # None (a flag), "profile", "choice", "file" or "text"
+    choices: tuple[str, ...] = ()
+    repeats: bool = False
+
+
+@dataclass(frozen=True)
+class Verb:
+    name: str
+    help: str
+    options: tuple[Option, ...]
+    positional: tuple[str, ...] = ()  # the choices of its one positional argument, if any
+    command: bool = False  # takes a command after ``--`` (exec)
+
 
 PROFILES = "command azlogin completion --profiles 2>/dev/null"
 

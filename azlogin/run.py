@@ -353,10 +353,17 @@ def _call(
         return exc
 
 
-def obtain(request: plan.Request, runtime: Runtime, store: Store) -> Outcome:
-    """Credentials for ``request.profile``: plan, check, execute; failures raise."""
+def obtain(request: plan.Request, runtime: Runtime, store: Store | None = None) -> Outcome:
+    """Credentials for ``request.profile``: plan, check, execute; failures raise.
+
+    ``store``: where credentials are kept (default: the credentials file, as read for the
+    plan, so that it is read once).
+    """
+    from .stores import FileStore
+
     files = plan.Files.read(runtime.env)
-    store = _with_snapshot(store, files)
+    if store is None:
+        store = FileStore(files.credentials_path, runtime.ui.info, files.credentials)
     item = plan.plan_profile(
         request.profile, request, files, runtime.env, store.load, runtime.clock()
     )
@@ -364,15 +371,3 @@ def obtain(request: plan.Request, runtime: Runtime, store: Store) -> Outcome:
     execution = Execution(request, runtime, store, files, many=False)
     execution.run([item])
     return execution.outcomes[request.profile]
-
-
-def _with_snapshot(store: Store, files: plan.Files) -> Store:
-    from .stores import FileStore
-
-    if (
-        isinstance(store, FileStore)
-        and store.sections is None
-        and store.path == files.credentials_path
-    ):
-        return FileStore(store.path, store.notify, files.credentials)
-    return store

@@ -157,7 +157,10 @@ class SignIn:
         except error as exc:
             raise self._browser_failure(exc) from None
         if self.capture.assertion is None:
-            raise SignInError("The sign-in finished without a SAMLResponse for AWS.")
+            raise SignInError(
+                "The sign-in finished without a SAMLResponse for AWS.",
+                "Check azure_app_id_uri names the AWS app; run with --debug for the pages seen.",
+            )
         return self.capture.assertion
 
     def _goto(self, url: str) -> None:

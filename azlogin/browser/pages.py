@@ -109,7 +109,10 @@ def fail(state: PageState, default_code: str = "", fallback: str = "") -> SignIn
     if code:
         message, hint = aadsts.describe(code, text)
         return SignInError(message, hint, code=code)
-    return SignInError(f"Sign-in failed: {text or 'the sign-in page showed an error'}.")
+    return SignInError(
+        f"Sign-in failed: {text or 'the sign-in page showed an error'}.",
+        "Sign in once in a normal browser to see the page; --mode gui shows it from azlogin.",
+    )
 
 
 # --- actions -----------------------------------------------------------------------------

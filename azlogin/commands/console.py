@@ -8,10 +8,12 @@ beside a loopback ``azlogin_acs_url``, or AWS's.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from ..app import World, obtain
 from ..partitions import of_region
-from ..stores import FileStore
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
 
 EXAMPLES = """\
 examples:
@@ -32,15 +34,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
     where.add_argument("--destination", metavar="URL", help="land on this console URL")
 
 
-def run(ns: argparse.Namespace, world: World) -> int:
+def run(ns: argparse.Namespace, runtime: Runtime) -> int:
     from .. import console
+    from ..run import obtain
     from .login import request_from
 
     request = request_from(ns)
-    configured = _configured_endpoint(world, request.profile)
+    configured = _configured_endpoint(runtime, request.profile)
     if configured:
         console.checked_endpoint(configured, console.CONFIG_KEY)  # refuse before signing in
-    got = obtain(request, world, FileStore(world.credentials_file, world.ui.info))
+    got = obtain(request, runtime)
     region = ns.region or got.region
     partition = of_region(region)
     destination = ns.destination or (
@@ -57,22 +60,22 @@ def run(ns: argparse.Namespace, world: World) -> int:
         verify=request.sign_in.verify_ssl,
     )
     if ns.print:
-        world.out.write(link + "\n")
+        runtime.out.write(link + "\n")
         return 0
     import webbrowser
 
     if not webbrowser.open(link):
-        world.ui.warn("Could not open a browser; here is the link (valid 15 minutes):")
-        world.out.write(link + "\n")
+        runtime.ui.warn("Could not open a browser; here is the link (valid 15 minutes):")
+        runtime.out.write(link + "\n")
     else:
-        world.ui.info(f"Opened the AWS console for profile '{got.profile}'.")
+        runtime.ui.info(f"Opened the AWS console for profile '{got.profile}'.")
     return 0
 
 
-def _configured_endpoint(world: World, profile: str) -> str | None:
+def _configured_endpoint(runtime: Runtime, profile: str) -> str | None:
     from ..awsfiles import read_sections
     from ..console import CONFIG_KEY
     from ..profiles import find_section
 
-    section = find_section(read_sections(world.config_file), profile) or {}
+    section = find_section(read_sections(runtime.config_file), profile) or {}
     return section.get(CONFIG_KEY) or None

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
-from ..app import World, obtain
 from ..stores import CacheStore, as_process_json, state_dir
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
 
 EXAMPLES = """\
 in ~/.aws/config:
@@ -31,10 +34,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_sign_in_options(parser)
 
 
-def run(ns: argparse.Namespace, world: World) -> int:
+def run(ns: argparse.Namespace, runtime: Runtime) -> int:
+    from ..run import obtain
     from .login import request_from
 
-    store = CacheStore(state_dir(world.env) / "cache", world.config_file)
-    got = obtain(request_from(ns), world, store)
-    world.out.write(json.dumps(as_process_json(got.credentials)) + "\n")
+    store = CacheStore(state_dir(runtime.env) / "cache", runtime.config_file)
+    got = obtain(request_from(ns), runtime, store)
+    runtime.out.write(json.dumps(as_process_json(got.credentials)) + "\n")
     return 0

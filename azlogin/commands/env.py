@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import TYPE_CHECKING
 
-from ..app import World, obtain, web_identity
-from ..stores import FileStore
+if TYPE_CHECKING:
+    from ..runtime import Runtime
 
 EXAMPLES = """\
 examples:
@@ -38,7 +39,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def output_format(ns: argparse.Namespace, world: World) -> str:
+def output_format(ns: argparse.Namespace, runtime: Runtime) -> str:
     from ..exports import detect_shell
 
     if ns.fmt:
@@ -46,7 +47,7 @@ def output_format(ns: argparse.Namespace, world: World) -> str:
     if ns.shell:
         return str(ns.shell)
     parent = _parent_name()
-    return detect_shell(world.env, parent)
+    return detect_shell(runtime.env, parent)
 
 
 def _parent_name() -> str | None:
@@ -57,16 +58,17 @@ def _parent_name() -> str | None:
         return None
 
 
-def run(ns: argparse.Namespace, world: World) -> int:
+def run(ns: argparse.Namespace, runtime: Runtime) -> int:
     from ..exports import render, render_unset
+    from ..run import obtain, web_identity
     from .login import request_from
 
-    fmt = output_format(ns, world)
+    fmt = output_format(ns, runtime)
     if ns.unset:
-        world.out.write(render_unset(fmt))
+        runtime.out.write(render_unset(fmt))
         return 0
-    if web_identity(world):
+    if web_identity(runtime):
         return 0
-    got = obtain(request_from(ns), world, FileStore(world.credentials_file, world.ui.info))
-    world.out.write(render(got.credentials, got.region, fmt))
+    got = obtain(request_from(ns), runtime)
+    runtime.out.write(render(got.credentials, got.region, fmt))
     return 0

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import subprocess
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from ..app import World, obtain, web_identity
 from ..errors import UsageError
 from ..models import Credentials
 from ..redact import SECRET_VARIABLES
-from ..stores import FileStore
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
 
 EXAMPLES = """\
 examples:
@@ -64,17 +66,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("command", nargs=argparse.REMAINDER, help="the command, after --")
 
 
-def run(ns: argparse.Namespace, world: World) -> int:
+def run(ns: argparse.Namespace, runtime: Runtime) -> int:
+    from ..run import obtain, web_identity
     from .login import request_from
 
     command = ns.command[1:] if ns.command[:1] == ["--"] else ns.command
     if not command:
         raise UsageError("No command to run.", "Put it after --: azlogin exec -p dev -- aws s3 ls")
-    if web_identity(world):
-        env = child_environment(world.env, None, None)
+    if web_identity(runtime):
+        env = child_environment(runtime.env, None, None)
     else:
-        got = obtain(request_from(ns), world, FileStore(world.credentials_file, world.ui.info))
-        env = child_environment(world.env, got.credentials, got.region)
+        got = obtain(request_from(ns), runtime)
+        env = child_environment(runtime.env, got.credentials, got.region)
     try:
         return subprocess.run(command, env=env).returncode
     except FileNotFoundError:

@@ -11,9 +11,13 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from .. import awsfiles, credentials, profiles
-from ..app import World, hours_text
+from ..credentials import hours_text
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
 
 EXAMPLES = """\
 examples:
@@ -56,26 +60,26 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_debug_option(parser)
 
 
-def run(ns: argparse.Namespace, world: World) -> int:
-    rows = list_profiles(world)
+def run(ns: argparse.Namespace, runtime: Runtime) -> int:
+    rows = list_profiles(runtime)
     if ns.json:
-        world.out.write(json.dumps([asdict(row) for row in rows], indent=2) + "\n")
+        runtime.out.write(json.dumps([asdict(row) for row in rows], indent=2) + "\n")
     elif not rows:
-        world.ui.info(
-            f"No profiles in {awsfiles.display(world.config_file)}; "
+        runtime.ui.info(
+            f"No profiles in {awsfiles.display(runtime.config_file)}; "
             "add one with: azlogin configure --profile NAME"
         )
-    elif world.out.isatty():
-        _print_table(rows, world)
+    elif runtime.out.isatty():
+        _print_table(rows, runtime)
     else:
-        world.out.write(plain_text(rows))
+        runtime.out.write(plain_text(rows))
     return 0
 
 
-def list_profiles(world: World) -> list[Row]:
-    config = awsfiles.read_sections(world.config_file)
-    creds = awsfiles.read_sections(world.credentials_file)
-    now = world.clock()
+def list_profiles(runtime: Runtime) -> list[Row]:
+    config = awsfiles.read_sections(runtime.config_file)
+    creds = awsfiles.read_sections(runtime.credentials_file)
+    now = runtime.clock()
     names = dict.fromkeys(profiles.profile_names(config))  # [default] and [profile default]
     return [
         _row(name, profiles.find_section(config, name) or {}, creds.get(name), now)
@@ -132,7 +136,7 @@ def plain_text(rows: Sequence[Row]) -> str:
     )
 
 
-def _print_table(rows: Sequence[Row], world: World) -> None:
+def _print_table(rows: Sequence[Row], runtime: Runtime) -> None:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -144,4 +148,4 @@ def _print_table(rows: Sequence[Row], world: World) -> None:
     for row in rows:
         *cells, status = row.cells()  # Text, not markup: a "[" in a name is just a character
         table.add_row(*map(Text, cells), Text(status, colours.get(row.credentials, "dim")))
-    Console(file=world.out, highlight=False).print(table)
+    Console(file=runtime.out, highlight=False).print(table)

@@ -62,11 +62,10 @@ def login(request: Request, runtime: Runtime) -> int:
     """``azlogin --profile X``: make sure the credentials file has fresh keys for X."""
     from ..credentials import format_time, hours_text
     from ..run import obtain, web_identity
-    from ..stores import FileStore
 
     if web_identity(runtime):
         return 0
-    got = obtain(request, runtime, FileStore(runtime.credentials_file, runtime.ui.info))
+    got = obtain(request, runtime)
     if not got.fresh:
         left = (got.credentials.expiration - runtime.clock()).total_seconds()
         runtime.ui.info(

@@ -15,6 +15,7 @@ from azlogin.errors import ExitStatus
 from azlogin.sandbox.scenario import Scenario, default_scenario
 from azlogin.sandbox.server import Sandbox
 from azlogin.sandbox.snippet import config_snippet
+from azlogin.sandbox.verb import add_arguments
 
 
 class ScenarioFileError(Exception):
@@ -26,15 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="azlogin sandbox",
         description="Run a local Entra ID tenant and AWS STS on 127.0.0.1 to try azlogin.",
     )
-    parser.add_argument("--port", type=int, default=0, help="port to listen on (default: any)")
-    parser.add_argument(
-        "--scenario", type=Path, help="tenants, users and roles from a .toml or .json file"
-    )
-    parser.add_argument(
-        "--print-config",
-        action="store_true",
-        help="print the ~/.aws/config profile for --port and exit, without serving",
-    )
+    add_arguments(parser)
     return parser
 
 
@@ -73,6 +66,11 @@ def main(argv: list[str]) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # --help, or a usage error already printed by argparse
         return int(exit_.code or 0)
+    return run_args(args)
+
+
+def run_args(args: argparse.Namespace) -> int:
+    """Serve (or print the config for) the parsed options of :func:`add_arguments`."""
     try:
         scenario = load_scenario(args.scenario) if args.scenario else default_scenario()
     except ScenarioFileError as error:

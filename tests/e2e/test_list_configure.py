@@ -23,9 +23,9 @@ from prompt_toolkit.output import DummyOutput
 
 from azlogin import cli
 from azlogin.__main__ import main
-from azlogin.runtime import Runtime as World
 from azlogin.commands import configure, list_
 from azlogin.errors import ExitStatus
+from azlogin.runtime import Runtime as World
 from azlogin.ui import EnvAnswers, TerminalUI
 
 TENANT = "11111111-2222-3333-4444-555555555555"

@@ -11,10 +11,10 @@ from botocore.exceptions import ClientError
 
 from azlogin import credentials
 from azlogin.commands.login import login
-from azlogin.plan import Request
-from azlogin.runtime import Runtime
 from azlogin.errors import AwsError, ConfigError
 from azlogin.models import Profile
+from azlogin.plan import Request
+from azlogin.runtime import Runtime
 
 from ..fakes import FakeSts, FixedAssertion, ScriptedUI
 from .samlfixtures import response

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from azlogin import profiles
-from azlogin.settings import SETTINGS
 from azlogin.errors import ConfigError
+from azlogin.settings import SETTINGS
 
 TENANT = "11111111-2222-3333-4444-555555555555"
 CONFIG = f"""\

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from azlogin.cli import COMMON_EPILOG
-from azlogin.commands import COMMANDS
-from azlogin.settings import SETTINGS
+from azlogin.commands import COMMANDS, COMMON_EPILOG
 from azlogin.sandbox.cli import load_scenario
+from azlogin.settings import SETTINGS
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 

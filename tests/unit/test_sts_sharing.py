@@ -12,9 +12,9 @@ import pytest
 from azlogin import sts
 from azlogin.commands.login import login
 from azlogin.commands.login_many import refresh_many
+from azlogin.models import Profile, SignInOptions
 from azlogin.plan import Request
 from azlogin.runtime import Runtime
-from azlogin.models import Profile, SignInOptions
 
 from ..fakes import FakeSts, ScriptedUI
 from .samlfixtures import response
