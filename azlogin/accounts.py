@@ -29,6 +29,9 @@ from .redact import log
 if TYPE_CHECKING:
     from lxml import etree
 
+    from .models import Profile
+    from .saml import Assertion
+
 CONFIG_KEY = "azlogin_account_aliases"
 MAX_PAGE_BYTES = 4 << 20  # the chooser echoes the assertion; 4 MB is far beyond any real one
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
@@ -226,3 +229,33 @@ class AliasLookup:
             body: bytes = response.read(MAX_PAGE_BYTES)
             charset = response.headers.get_content_charset() or "utf-8"
         return body.decode(charset, errors="replace")
+
+
+def for_picker(
+    profile: Profile,
+    assertion: Assertion,
+    env: Mapping[str, str],
+    verify: bool,
+    picker: bool,
+) -> dict[str, str]:
+    """Names for the picker: configured ones, the private cache, and AWS's role chooser.
+
+    The chooser page is fetched only when a picker will be shown (``picker``: a person,
+    no --role, one profile; and several roles); it is bounded by a short timeout and never
+    fails the login.
+    """
+    from .stores import state_dir
+
+    configured = aliases_from_config(profile.account_aliases or "")
+    cache = cache_file(state_dir(env), profile.authority_url, profile.tenant_id)
+    if not (picker and len(assertion.roles) >= 2):
+        return {**read_cache(cache), **configured}
+    lookup = AliasLookup(
+        acs_url=profile.acs_url,
+        saml_response=assertion.raw,
+        cache_file=cache,
+        configured=configured,
+        account_ids={r.account_id for r in assertion.roles},
+        verify=verify,
+    )
+    return lookup.start().result()

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
 from . import credentials, plan
 from .errors import AzloginError, Interrupted
+from .grants import Outcome
 from .models import Credentials, Role
 from .redact import SECRETS, log
 from .runtime import Runtime
@@ -22,23 +22,7 @@ from .stores import Store
 from .ui import UI
 
 if TYPE_CHECKING:
-    from .saml import Assertion
     from .sts import StsApi
-
-MAX_PARALLEL_STS = 8
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """Credentials for a profile, and what the verbs around them need to know."""
-
-    profile: str
-    credentials: Credentials
-    region: str | None
-    chained: bool  # from AssumeRole with role credentials: AWS caps them at 1 h
-    signin_base: str | None  # origin of the ACS URL, where console federation lives
-    fresh: bool  # obtained now, rather than reused
-    role: Role | None = None
 
 
 class RememberingUI:
@@ -126,7 +110,7 @@ class Execution:
 
     def _sign_in(self, members: list[plan.SignIn]) -> None:
         """One sign-in for profiles of one identity; every role assumed from its assertion."""
-        from . import roles, saml
+        from . import accounts, grants, saml
 
         first = members[0]
         first_api = self._prepare_sts(first)
@@ -134,43 +118,21 @@ class Execution:
         raw = self.runtime.provider().get_assertion(first.profile, ui, self.request.sign_in)  # type: ignore[arg-type]
         SECRETS.add(raw)
         assertion = saml.parse_assertion(raw)
-        log.debug(
-            "assertion grants %d role(s), destination %s",
-            len(assertion.roles),
-            assertion.destination,
+        log.debug("assertion grants %d role(s)", len(assertion.roles))
+        picker = self.runtime.ui.interactive and not self.request.role and len(members) == 1
+        aliases = accounts.for_picker(
+            first.profile, assertion, self.runtime.env, self.request.sign_in.verify_ssl, picker
         )
-        aliases = self._account_names(first, assertion, alone=len(members) == 1)
-        chosen: list[tuple[plan.SignIn, Role]] = []
-        for member in members:
-            try:
-                role = roles.choose(
-                    assertion.roles,
-                    self.runtime.ui,
-                    flag=self.request.role or None,
-                    default=None if self.request.role else member.profile.role_arn,
-                    aliases=aliases,
-                )
-            except Interrupted:
-                raise
-            except AzloginError as exc:
-                self._fail(member.name, exc)
-                continue
-            chosen.append((member, role))
-
-        def assume(item: tuple[plan.SignIn, Role]) -> tuple[Outcome, str]:
-            member, role = item
-            api = first_api() if member is first else self._sts_for(member)
-            return self._assume_with_saml(member, role, api, assertion, aliases)
-
-        if len(chosen) == 1:
-            results = [(chosen[0], _call(assume, chosen[0]))]
-        else:
-            # One assertion, many roles: the STS calls run side by side, well within its life.
-            with ThreadPoolExecutor(max_workers=MAX_PARALLEL_STS) as pool:
-                futures = [(item, pool.submit(_call, assume, item)) for item in chosen]
-                results = [(item, future.result()) for item, future in futures]
-        done: list[tuple[Outcome, str]] = []
-        for (member, _), result in results:
+        granting = grants.Granting(
+            self.runtime, self.request, assertion, aliases, self.many, self.store.describe
+        )
+        chosen, refused = grants.choose(members, granting)
+        self.failures.update(refused)
+        results = grants.assume_all(
+            chosen, lambda m: first_api() if m is first else self._sts_for(m), granting
+        )
+        done = []
+        for member, result in results:
             if isinstance(result, AzloginError):
                 self._fail(member.name, result)
             else:
@@ -207,78 +169,6 @@ class Execution:
         return self.runtime.sts_api(
             item.profile.region, item.botocore_profile, self.request.sign_in.verify_ssl, section
         )
-
-    def _assume_with_saml(
-        self,
-        member: plan.SignIn,
-        role: Role,
-        api: StsApi,
-        assertion: Assertion,
-        aliases: dict[str, str],
-    ) -> tuple[Outcome, str]:
-        """AssumeRoleWithSAML for one profile: its outcome, and what to say once saved."""
-        from . import roles, sts
-
-        profile = member.profile
-        requested = round(profile.duration_hours * 3600)
-        prefix = f"Profile '{profile.name}': t" if self.many else "T"
-
-        def stepped_down(tried: int, next_try: int) -> None:
-            self.runtime.ui.info(
-                f"{prefix}he role allows less than {credentials.hours_text(tried)}; "
-                f"trying {credentials.hours_text(next_try)}."
-            )
-
-        grant = sts.assume_role_with_saml(api, role, assertion.raw, requested, stepped_down)
-        creds = grant.credentials
-        SECRETS.add(creds.secret_access_key, creds.session_token)
-        outcome = Outcome(
-            profile.name, creds, profile.region, False, member.signin_base, True, role
-        )
-        if self.many:
-            return outcome, ""
-        left = (creds.expiration - self.runtime.clock()).total_seconds()
-        note = (
-            ""
-            if grant.duration_seconds == requested
-            else f", the role's maximum; {credentials.hours_text(requested)} was asked"
-        )
-        return outcome, (
-            f"Wrote profile '{profile.name}' to {self.store.describe(profile.name)}: "
-            f"{roles.label(role, aliases)}, valid until "
-            f"{credentials.format_time(creds.expiration)} "
-            f"({credentials.hours_text(max(left, 0))}{note})."
-        )
-
-    def _account_names(
-        self, first: plan.SignIn, assertion: Assertion, *, alone: bool
-    ) -> dict[str, str]:
-        """Names for the picker: configured ones, the private cache, and AWS's role chooser.
-
-        The chooser page is fetched only when a picker will be shown (several roles, a
-        person, no --role, one profile); it is bounded by a short timeout and never fails
-        the login.
-        """
-        from . import accounts
-        from .stores import state_dir
-
-        profile = first.profile
-        configured = accounts.aliases_from_config(profile.account_aliases or "")
-        cache = accounts.cache_file(
-            state_dir(self.runtime.env), profile.authority_url, profile.tenant_id
-        )
-        picker = len(assertion.roles) >= 2 and self.runtime.ui.interactive and not self.request.role
-        if not (picker and alone):
-            return {**accounts.read_cache(cache), **configured}
-        lookup = accounts.AliasLookup(
-            acs_url=profile.acs_url,
-            saml_response=assertion.raw,
-            cache_file=cache,
-            configured=configured,
-            account_ids={r.account_id for r in assertion.roles},
-            verify=self.request.sign_in.verify_ssl,
-        )
-        return lookup.start().result()
 
     # -- chains --------------------------------------------------------------------------
 
@@ -339,18 +229,6 @@ class Execution:
 def _reused(item: plan.Reuse) -> Outcome:
     log.debug("reusing the stored credentials of %s", item.name)
     return Outcome(item.name, item.credentials, item.region, item.chained, item.signin_base, False)
-
-
-def _call(
-    step: Callable[[tuple[plan.SignIn, Role]], tuple[Outcome, str]],
-    item: tuple[plan.SignIn, Role],
-) -> tuple[Outcome, str] | AzloginError:
-    try:
-        return step(item)
-    except Interrupted:
-        raise
-    except AzloginError as exc:
-        return exc
 
 
 def obtain(request: plan.Request, runtime: Runtime, store: Store | None = None) -> Outcome:

@@ -19,6 +19,7 @@ from azlogin.runtime import Runtime
 from ..fakes import FakeSts, FixedAssertion, ScriptedUI
 from .samlfixtures import response
 
+LATER = "2099-01-01T00:00:00Z"
 TENANT = "11111111-2222-3333-4444-555555555555"
 P = "arn:aws:iam::111111111111:saml-provider/AzureAD"
 DEV = "arn:aws:iam::111111111111:role/Developer"
@@ -118,7 +119,9 @@ def test_credentials_expiring_within_eleven_minutes_are_refreshed(files: dict[st
 def test_duration_steps_down_to_what_the_role_allows(files: dict[str, str]) -> None:
     ui = ScriptedUI(interactive=False)
     sts = FakeSts(max_duration=3600)
-    login(Request("dev"), world(files, ui, response([f"{DEV},{P}"]), sts))
+    # The retries stop at the assertion's NotOnOrAfter, so it must still be ahead.
+    raw = response([f"{DEV},{P}"], not_on_or_after=LATER, conditions_not_on_or_after=LATER)
+    login(Request("dev"), world(files, ui, raw, sts))
     assert [c["DurationSeconds"] for c in sts.calls] == [28800, 14400, 7200, 3600]
     final = ui.said[-1]
     assert "(1 h, the role's maximum; 8 h was asked)." in final

@@ -136,7 +136,9 @@ def test_all_profiles_tells_each_step_down(tmp_path: Path) -> None:
     body = AZURE + f"azure_default_role_arn = {DEV}\n"
     env = home(tmp_path, f"[profile a]\n{body}\n[profile b]\n{body}")
     ui = ScriptedUI(interactive=False)
-    rt = runtime(env, FakeSts(max_duration=14400), response([f"{DEV},{P}"]), ui)
+    later = "2099-01-01T00:00:00Z"  # retries stop at the assertion's end, so it is ahead
+    raw = response([f"{DEV},{P}"], not_on_or_after=later, conditions_not_on_or_after=later)
+    rt = runtime(env, FakeSts(max_duration=14400), raw, ui)
     assert refresh_many(None, plan.Request("default"), rt) == 0
     for name in ("a", "b"):
         assert f"Profile '{name}': the role allows less than 8 h; trying 4 h." in ui.said
