@@ -31,7 +31,7 @@ class IniSyntaxError(ValueError):
         self.reason = reason
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     text: str  # as in the file, line ending included
     kind: str  # "section", "option", "continuation", "comment", "blank"
@@ -66,23 +66,25 @@ def parse(text: str) -> list[Line]:
     seen_keys: set[str] = set()
     if text.startswith(BOM):  # configparser reads it as part of the first line, and fails
         raise IniSyntaxError(1, "starts with a byte order mark (BOM), which AWS tools reject too")
+    if "\x00" in text:  # once for the file, not per line: a 50 MB file has a million
+        number = text.count("\n", 0, text.index("\x00")) + 1
+        raise IniSyntaxError(number, "contains a NUL byte (binary data?)")
+    comment = ("#", ";")
     for number, raw in enumerate(split_lines(text), start=1):
-        body = _body(raw)
+        body = raw.rstrip("\r\n")
         stripped = body.strip()
-        indent = len(body) - len(body.lstrip())
-        if "\x00" in body:
-            raise IniSyntaxError(number, "contains a NUL byte (binary data?)")
         if not stripped:
             lines.append(Line(raw, "blank", section))
             continue
-        if key is not None and indent > key_indent and not stripped.startswith(("#", ";")):
+        indent = len(body) - len(body.lstrip())
+        if key is not None and indent > key_indent and not stripped.startswith(comment):
             lines.append(Line(raw, "continuation", section, key, stripped))
             continue
-        if stripped.startswith(("#", ";")):
+        if stripped.startswith(comment):
             lines.append(Line(raw, "comment", section))
             continue
         key = None
-        header = section_name(body)
+        header = section_name(body) if stripped[0] == "[" else None
         if header is not None:
             section = header
             if section in seen_sections:
@@ -91,7 +93,7 @@ def parse(text: str) -> list[Line]:
             seen_keys = set()
             lines.append(Line(raw, "section", section))
             continue
-        option = _OPTION.match(body.strip())
+        option = _OPTION.match(stripped)
         if option is None:
             raise IniSyntaxError(number, "neither a [section], a key = value, nor a comment")
         if section is None:

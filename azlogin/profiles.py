@@ -161,6 +161,7 @@ def load_profile(
         browser=raw.get("browser"),
         mfa_method=raw.get("mfa_method"),
         account_aliases=raw.get("account_aliases"),
+        federation_url=raw.get("federation_url"),
         sources=sources,
     )
 

@@ -177,6 +177,8 @@ SETTINGS = (
         f"Use one of: {', '.join(MFA_METHODS)}.",
     ),
     Setting("account_aliases", "azlogin_account_aliases"),
+    # Read by `azlogin console` for any profile, chained ones too (see console_endpoints).
+    Setting("federation_url", "azlogin_federation_url"),
 )
 
 ASKED = tuple(s for s in SETTINGS if s.question is not None)
