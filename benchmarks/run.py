@@ -147,6 +147,20 @@ def cases(bench: Bench) -> dict[str, Callable[[], Run]]:
 
         return run
 
+    def big_file(*argv: str) -> Callable[[], Run]:
+        """The same with a 50 MB credentials file of 60,000 other profiles around ``p``."""
+        homes: list[dict[str, str]] = []
+
+        def run() -> Run:
+            if not homes:
+                homes.append(bench.home({"p": {"azure_default_role_arn": DEV}}))
+                bench.azlogin(homes[0], "--profile", "p")
+                path = Path(homes[0]["AWS_SHARED_CREDENTIALS_FILE"])
+                path.write_text(path.read_text() + fifty_megabytes())
+            return bench.azlogin(homes[0], *argv)
+
+        return run
+
     remembered = prepared({"azure_default_remember_me": "true"}, "--profile", "p")
     noop = prepared({}, "--profile", "p")
     cached_process = prepared({}, "credential-process", "--profile", "p")
@@ -170,7 +184,24 @@ def cases(bench: Bench) -> dict[str, Callable[[], Run]]:
         "--all-profiles, 5 profiles": all_profiles(5),
         "--all-profiles, 20 profiles": all_profiles(20),
         "--all-profiles, 20 profiles, 20 regions": all_profiles(20, distinct=True),
+        "no-op, 50 MB credentials file": big_file("--profile", "p"),
+        "full sign-in, 50 MB credentials file": big_file("--profile", "p", "--force-refresh"),
     }
+
+
+def fifty_megabytes() -> str:
+    """Nobody has such a file; cost must still grow linearly and modestly with it."""
+    token = "T" * 700  # a session token's size
+    sections, size, index = [], 0, 0
+    while size < 50 * 1024 * 1024:
+        section = (
+            f"\n[other-{index}]\naws_access_key_id = ASIA{index:016d}\n"
+            f"aws_secret_access_key = {'s' * 40}\naws_session_token = {token}\n"
+            "aws_expiration = 2099-01-01T00:00:00Z\n"
+        )
+        sections.append(section)
+        size, index = size + len(section), index + 1
+    return "".join(sections)
 
 
 def machine(runs: int, load_before: float, load_after: float) -> str:

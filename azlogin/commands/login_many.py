@@ -5,16 +5,21 @@ end with a table of how each profile fared."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .. import plan
 from ..credentials import format_time, hours_text
 from ..errors import AzloginError, ExitStatus, Interrupted
-from ..run import Execution
 from ..runtime import Runtime
+
+if TYPE_CHECKING:
+    from ..run import Execution
 from ..stores import FileStore
 
 
 def refresh_many(patterns: Sequence[str] | None, request: plan.Request, runtime: Runtime) -> int:
+    from ..run import Execution
+
     files = plan.Files.read(runtime.env)
     store = FileStore(files.credentials_path, runtime.ui.info, files.credentials)
     selected = plan.select(files, patterns)
