@@ -159,7 +159,7 @@ def load_profile(
         authority_host=raw.get("authority_host", DEFAULT_AUTHORITY),
         acs_url=raw.get("acs_url") or default_acs_url(region),
         browser=raw.get("browser"),
-        mfa_method=raw.get("mfa_method"),
+        mfa_method=settings.mfa_method(raw.get("mfa_method", "")),
         account_aliases=raw.get("account_aliases"),
         federation_url=raw.get("federation_url"),
         sources=sources,

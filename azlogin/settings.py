@@ -18,8 +18,16 @@ DEFAULT_DURATION_HOURS = 8.0
 MIN_DURATION_HOURS = 0.25
 MAX_DURATION_HOURS = 12.0
 DEFAULT_AUTHORITY = "login.microsoftonline.com"
-# The MFA methods of Entra's "verify your identity" page, as its proofs name them.
+# The MFA methods of Entra's "verify your identity" page, as its proofs name them, and the
+# words people write for them (any case).
 MFA_METHODS = ("PhoneAppNotification", "PhoneAppOTP", "OneWaySMS", "TwoWayVoiceMobile")
+MFA_ALIASES = {
+    "push": "PhoneAppNotification", "notification": "PhoneAppNotification",
+    "app": "PhoneAppNotification", "authenticator": "PhoneAppNotification",
+    "totp": "PhoneAppOTP", "otp": "PhoneAppOTP", "code": "PhoneAppOTP",
+    "sms": "OneWaySMS", "text": "OneWaySMS",
+    "call": "TwoWayVoiceMobile", "voice": "TwoWayVoiceMobile", "phone": "TwoWayVoiceMobile",
+}  # fmt: skip
 
 TENANT = re.compile(
     r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(\.[a-z0-9-]+)+)$",
@@ -44,6 +52,12 @@ def hours(text: str) -> float | None:
         return None
     ok = math.isfinite(value) and MIN_DURATION_HOURS <= value <= MAX_DURATION_HOURS
     return value if ok else None
+
+
+def mfa_method(text: str) -> str | None:
+    """Entra's name for an MFA method, from its name or a word for it (any case)."""
+    wanted = text.strip().lower()
+    return next((m for m in MFA_METHODS if m.lower() == wanted), None) or MFA_ALIASES.get(wanted)
 
 
 def boolean(text: str) -> bool | None:
@@ -172,9 +186,9 @@ SETTINGS = (
         "mfa_method",
         "azlogin_mfa_method",
         ("AZLOGIN_MFA_METHOD",),
-        lambda text: text in MFA_METHODS,
+        lambda text: mfa_method(text) is not None,
         "not an MFA method Entra names",
-        f"Use one of: {', '.join(MFA_METHODS)}.",
+        f"Use one of: {', '.join(MFA_METHODS)} (or push, totp, sms, call).",
     ),
     Setting("account_aliases", "azlogin_account_aliases"),
     # Read by `azlogin console` for any profile, chained ones too (see console_endpoints).

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from ..errors import SignInError
+from ..settings import MFA_METHODS
 from ..ui import Option
 from . import aadsts
 from .detect import Detector, PageState
@@ -33,15 +34,7 @@ SUBMIT = ("#idSIButton9",)
 USERNAME_INPUTS = ("input[name=loginfmt]", "#i0116")
 PASSWORD_INPUTS = ("input[name=passwd]", "input[name=Password]", "#i0118")
 CODE_INPUTS = ("input[name=otc]", "#idTxtBx_SAOTCC_OTC")
-METHODS = ("PhoneAppNotification", "PhoneAppOTP", "OneWaySMS", "TwoWayVoiceMobile")
-METHOD_TILES = tuple(f'[data-value="{m}"]' for m in METHODS)
-METHOD_ALIASES = {
-    "push": "PhoneAppNotification", "notification": "PhoneAppNotification",
-    "app": "PhoneAppNotification", "authenticator": "PhoneAppNotification",
-    "totp": "PhoneAppOTP", "otp": "PhoneAppOTP", "code": "PhoneAppOTP",
-    "sms": "OneWaySMS", "text": "OneWaySMS",
-    "call": "TwoWayVoiceMobile", "voice": "TwoWayVoiceMobile", "phone": "TwoWayVoiceMobile",
-}  # fmt: skip
+METHOD_TILES = tuple(f'[data-value="{m}"]' for m in MFA_METHODS)
 
 
 class Driver(Protocol):
@@ -182,19 +175,10 @@ def choose_method(d: Driver, state: PageState) -> None:
             "The page offers no way to verify your identity that azlogin knows.",
             "Run with `--mode gui` and choose the method yourself.",
         )
-    preferred = preferred_method(d.profile.mfa_method)
+    preferred = d.profile.mfa_method  # Entra's name: settings.mfa_method made it so
     if preferred not in values:
         preferred = d.ui.choose("How do you want to verify your identity?", options, values[0])
     press(shown(d.page, f'[data-value="{preferred}"]'))
-
-
-def preferred_method(configured: str | None) -> str | None:
-    """The Entra method name for a profile's ``mfa_method`` (names or friendly aliases)."""
-    if not configured:
-        return None
-    wanted = configured.strip()
-    by_lower = {m.lower(): m for m in METHODS}
-    return by_lower.get(wanted.lower()) or METHOD_ALIASES.get(wanted.lower())
 
 
 def enter_code(d: Driver, state: PageState) -> None:

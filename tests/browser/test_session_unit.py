@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from azlogin.browser import reset_session, session
-from azlogin.browser.pages import preferred_method
 from azlogin.errors import ConfigError
 from azlogin.models import Profile
+from azlogin.settings import mfa_method
 
 
 def prof(
@@ -49,11 +49,11 @@ def test_state_dir_default(tmp_path: Path) -> None:
 
 
 def test_preferred_method_names_and_aliases() -> None:
-    assert preferred_method("phoneappotp") == "PhoneAppOTP"
-    assert preferred_method("sms") == "OneWaySMS"
-    assert preferred_method("push") == "PhoneAppNotification"
-    assert preferred_method("carrier pigeon") is None
-    assert preferred_method(None) is None
+    assert mfa_method("phoneappotp") == "PhoneAppOTP"
+    assert mfa_method("sms") == "OneWaySMS"
+    assert mfa_method("push") == "PhoneAppNotification"
+    assert mfa_method("carrier pigeon") is None
+    assert mfa_method("") is None
 
 
 def test_a_root_owned_file_inside_the_remembered_profile_is_named(tmp_path: Path) -> None:

@@ -153,3 +153,13 @@ def test_config_example_uses_every_key_azlogin_reads() -> None:
     text = example.read_text()
     assert all(f"\n{key} = " in text for key in keys)
     assert all(not source.startswith("default") for source in p.sources.values())
+
+
+def test_mfa_method_words_resolve_to_entras_names(tmp_path: Path) -> None:
+    path = tmp_path / "config"
+    base = f"[profile x]\nazure_tenant_id = {TENANT}\nazure_app_id_uri = a\n"
+    path.write_text(base + "azlogin_mfa_method = Push\n")
+    assert profiles.load_profile("x", {}, path).mfa_method == "PhoneAppNotification"
+    path.write_text(base + "azlogin_mfa_method = pigeon\n")
+    with pytest.raises(ConfigError, match="not an MFA method Entra names"):
+        profiles.load_profile("x", {}, path)
