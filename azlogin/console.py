@@ -6,22 +6,26 @@ here contains either. urllib's default proxy handling applies (HTTPS_PROXY, NO_P
 except for a loopback endpoint, which is always reached directly: a proxy elsewhere would
 connect to its own loopback, and over plain http it would see the keys.
 
-The keys travel in the query string, so :func:`choose_endpoint` decides who may see them:
-AWS's sign-in hosts, a loopback host (the sandbox), or an endpoint the user configured for
-this purpose (``azlogin_federation_url``); plain http only to loopback.
+The keys travel in the query string, so only an endpoint :mod:`console_endpoints` allows
+(:func:`~azlogin.console_endpoints.choose_endpoint`) ever sees them.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import re
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode, urlsplit
 
-from .errors import AwsError, ConfigError, UsageError
+from .console_endpoints import (
+    CONFIG_KEY,
+    checked_endpoint,
+    console_host,
+    default_endpoint,
+    is_loopback,
+)
+from .errors import AwsError, UsageError
 from .models import Credentials
 
 if TYPE_CHECKING:
@@ -29,116 +33,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# (sign-in host, console host) per partition.
-HOSTS: Mapping[str, tuple[str, str]] = {
-    "aws": ("signin.aws.amazon.com", "console.aws.amazon.com"),
-    "aws-us-gov": ("signin.amazonaws-us-gov.com", "console.amazonaws-us-gov.com"),
-    "aws-cn": ("signin.amazonaws.cn", "console.amazonaws.cn"),
-}
 MIN_SESSION_SECONDS, MAX_SESSION_SECONDS = 900, 43200
 MAX_REPLY_BYTES = 64 * 1024
 _SERVICE = re.compile(r"[a-z0-9][a-z0-9-]*")
-# AWS also answers at regional sign-in hosts: eu-west-1.signin.aws.amazon.com.
-_REGION_LABEL = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
-CONFIG_KEY = "azlogin_federation_url"
 _NETWORK_HINT = "Check the network and the proxy settings (HTTPS_PROXY, NO_PROXY)."
 _CERT_HINT = "The TLS certificate was not trusted: a proxy may need its CA in SSL_CERT_FILE."
-
-
-def _hosts(partition: str) -> tuple[str, str]:
-    hosts = HOSTS.get(partition)
-    if hosts is None:
-        raise ConfigError(
-            f"AWS offers no console sign-in link for the {partition!r} partition.",
-            f"Console links work in: {', '.join(HOSTS)}.",
-        )
-    return hosts
-
-
-def signin_host(partition: str) -> str:
-    return _hosts(partition)[0]
-
-
-def console_host(partition: str) -> str:
-    return _hosts(partition)[1]
-
-
-def default_endpoint(partition: str) -> str:
-    """AWS's federation endpoint for ``partition``."""
-    return f"https://{signin_host(partition)}/federation"
-
-
-def is_loopback(host: str) -> bool:
-    """127.0.0.0/8, ::1 or ``localhost``: this machine (where the sandbox listens)."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def is_aws_signin_host(host: str) -> bool:
-    """A sign-in host of any AWS partition, or one of its regional hosts."""
-    host = host.lower()
-    region, _, rest = host.partition(".")
-    regional = rest if _REGION_LABEL.fullmatch(region) else None
-    return any(host == signin or regional == signin for signin, _ in HOSTS.values())
-
-
-def checked_endpoint(url: str, where: str = "The federation endpoint") -> str:
-    """``url`` if the keys may go there at all: http(s), no query, plain http only to a
-    loopback host. Raises ConfigError naming the host, before any connection."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.scheme not in ("http", "https") or not host:
-        raise ConfigError(
-            f"{where} {url!r} is not an http(s) URL.",
-            f"Use e.g. {default_endpoint('aws')}.",
-        )
-    if parts.query or parts.fragment:
-        raise ConfigError(
-            f"{where} {url!r} must not carry a query or fragment.",
-            "azlogin adds the query (Action=...) itself.",
-        )
-    if parts.scheme == "http" and not is_loopback(host):
-        raise ConfigError(
-            f"{where} on {host} uses plain http: the keys would cross the network readable.",
-            f"Use https://{host}/..., or remove it so that AWS's own endpoint is used.",
-        )
-    return url.rstrip("/")
-
-
-def choose_endpoint(
-    partition: str, *, configured: str | None = None, acs_url: str | None = None
-) -> str:
-    """Where ``getSigninToken`` may send the keys, from the first that applies:
-
-    1. ``configured`` (the profile's ``azlogin_federation_url``), checked: https, or http
-       to a loopback host;
-    2. ``/federation`` beside the ACS URL, when that is on a loopback host (the sandbox)
-       or an AWS sign-in host over https;
-    3. AWS's endpoint of ``partition``.
-
-    Any other ACS host (a corporate front end, an http URL) is not trusted with the keys:
-    AWS's own endpoint is used instead, as if no ACS URL were set.
-    """
-    if configured:
-        endpoint = checked_endpoint(configured, CONFIG_KEY)
-        log.debug("console: federation endpoint %s (from %s)", endpoint, CONFIG_KEY)
-        return endpoint
-    if acs_url:
-        parts = urlsplit(acs_url)
-        host = parts.hostname or ""
-        trusted = is_loopback(host) or (parts.scheme == "https" and is_aws_signin_host(host))
-        if trusted and parts.scheme in ("http", "https"):
-            endpoint = f"{parts.scheme}://{parts.netloc}/federation"
-            log.debug("console: federation endpoint %s (beside azlogin_acs_url)", endpoint)
-            return endpoint
-        log.debug("console: azlogin_acs_url's host %s is not trusted with the keys", host)
-    endpoint = default_endpoint(partition)
-    log.debug("console: federation endpoint %s (AWS, partition %s)", endpoint, partition)
-    return endpoint
 
 
 def destination_for(service: str | None, region: str | None, partition: str) -> str:
@@ -209,7 +108,7 @@ def get_signin_token(
     timeout: float = 10,
 ) -> str:
     """Trade credentials for a sign-in token (valid 15 minutes) at ``endpoint`` (from
-    :func:`choose_endpoint`; AWS's for ``partition`` when None).
+    :func:`~azlogin.console_endpoints.choose_endpoint`; AWS's for ``partition`` when None).
 
     ``session_duration`` (900..43200 s) sets how long the console session lasts; AWS
     refuses it for role-chained credentials, so pass None for those.
@@ -221,23 +120,47 @@ def get_signin_token(
             f"A console session of {session_duration} s is not possible.",
             f"Choose {MIN_SESSION_SECONDS} to {MAX_SESSION_SECONDS} seconds.",
         )
+    endpoint = checked_endpoint(endpoint or default_endpoint(partition))
+    query = {"Action": "getSigninToken"}
+    if session_duration is not None:
+        query["SessionDuration"] = str(session_duration)
+    query["Session"] = build_session_json(creds)
+    body = _ask(endpoint, urlencode(query), creds, session_duration, verify, timeout)
+    try:
+        token = json.loads(body)["SigninToken"]
+    except (ValueError, TypeError, KeyError):
+        token = None
+    if not isinstance(token, str) or not token:
+        raise AwsError(
+            f"{endpoint} answered without a SigninToken.",
+            f"Check {CONFIG_KEY}, or a proxy that rewrites replies.",
+        )
+    return token
+
+
+def _ask(
+    endpoint: str,
+    query: str,
+    creds: Credentials,
+    session_duration: int | None,
+    verify: bool,
+    timeout: float,
+) -> bytes:
+    """The reply of ``endpoint`` (already checked) to the ``getSigninToken`` ``query``.
+
+    Error messages name the endpoint only: the full URL carries the credentials.
+    """
     # Imported here: http.client and ssl cost more than the commands that never sign in.
     import http.client
     import ssl
     import urllib.error
     import urllib.request
 
-    endpoint = checked_endpoint(endpoint or default_endpoint(partition))
-    query = {"Action": "getSigninToken"}
-    if session_duration is not None:
-        query["SessionDuration"] = str(session_duration)
-    query["Session"] = build_session_json(creds)
     request = urllib.request.Request(  # noqa: S310 (scheme checked by checked_endpoint)
-        f"{endpoint}?{urlencode(query)}",
+        f"{endpoint}?{query}",
         headers={"Accept": "application/json", "User-Agent": "azlogin"},
     )
     log.debug("console: getSigninToken at %s (SessionDuration %s)", endpoint, session_duration)
-    # Error messages name the endpoint only: the full URL carries the credentials.
     try:
         direct = is_loopback(urlsplit(endpoint).hostname or "")
         with _opener(verify, direct).open(request, timeout=timeout) as response:
@@ -253,16 +176,7 @@ def get_signin_token(
         hint = _CERT_HINT if isinstance(cause, ssl.SSLError) else _NETWORK_HINT
         text = str(cause) or type(cause).__name__
         raise AwsError(f"Could not reach {endpoint}: {text}.", hint) from None
-    try:
-        token = json.loads(body)["SigninToken"]
-    except (ValueError, TypeError, KeyError):
-        token = None
-    if not isinstance(token, str) or not token:
-        raise AwsError(
-            f"{endpoint} answered without a SigninToken.",
-            f"Check {CONFIG_KEY}, or a proxy that rewrites replies.",
-        )
-    return token
+    return body
 
 
 def _destination(destination: str | None, region: str | None, partition: str) -> str:

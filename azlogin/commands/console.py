@@ -1,8 +1,8 @@
 """``azlogin console``: a federation sign-in link to the AWS console for the profile.
 
-The keys go to the endpoint :func:`azlogin.console.choose_endpoint` allows: the profile's
-``azlogin_federation_url`` (read here, from the profile's own section), the sandbox
-beside a loopback ``azlogin_acs_url``, or AWS's.
+The keys go to the endpoint :func:`azlogin.console_endpoints.choose_endpoint` allows: the
+profile's ``azlogin_federation_url`` (read here, from the profile's own section), the
+sandbox beside a loopback ``azlogin_acs_url``, or AWS's.
 """
 
 from __future__ import annotations
@@ -35,21 +35,24 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(ns: argparse.Namespace, runtime: Runtime) -> int:
-    from .. import console
+    from .. import console, console_endpoints
     from ..run import obtain
     from .login import request_from
 
     request = request_from(ns)
     configured = _configured_endpoint(runtime, request.profile)
     if configured:
-        console.checked_endpoint(configured, console.CONFIG_KEY)  # refuse before signing in
+        # Refuse it before signing in.
+        console_endpoints.checked_endpoint(configured, console_endpoints.CONFIG_KEY)
     got = obtain(request, runtime)
     region = ns.region or got.region
     partition = of_region(region)
     destination = ns.destination or (
         console.destination_for(ns.service, region, partition) if ns.service else None
     )
-    endpoint = console.choose_endpoint(partition, configured=configured, acs_url=got.signin_base)
+    endpoint = console_endpoints.choose_endpoint(
+        partition, configured=configured, acs_url=got.signin_base
+    )
     link = console.signin_link(
         got.credentials,
         partition=partition,
@@ -74,7 +77,7 @@ def run(ns: argparse.Namespace, runtime: Runtime) -> int:
 
 def _configured_endpoint(runtime: Runtime, profile: str) -> str | None:
     from ..awsfiles import read_sections
-    from ..console import CONFIG_KEY
+    from ..console_endpoints import CONFIG_KEY
     from ..profiles import find_section
 
     section = find_section(read_sections(runtime.config_file), profile) or {}

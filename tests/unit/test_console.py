@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from azlogin import console
+from azlogin import console, console_endpoints
 from azlogin.errors import ConfigError, UsageError
 from azlogin.models import Credentials
 
@@ -27,13 +27,13 @@ PARTITIONS = [
 
 @pytest.mark.parametrize(("partition", "signin", "console_"), PARTITIONS)
 def test_hosts_per_partition(partition: str, signin: str, console_: str) -> None:
-    assert console.signin_host(partition) == signin
-    assert console.console_host(partition) == console_
+    assert console_endpoints.signin_host(partition) == signin
+    assert console_endpoints.console_host(partition) == console_
 
 
 def test_unknown_partition_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="aws-iso"):
-        console.signin_host("aws-iso")
+        console_endpoints.signin_host("aws-iso")
 
 
 @pytest.mark.parametrize(("partition", "signin", "console_"), PARTITIONS)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from azlogin import console
+from azlogin import console, console_endpoints
 from azlogin.__main__ import main
 from azlogin.errors import AwsError, ConfigError, ExitStatus
 from azlogin.models import Credentials
@@ -51,7 +51,7 @@ TENANT = "11111111-2222-3333-4444-555555555555"
     ],
 )
 def test_is_loopback(host: str, loopback: bool) -> None:
-    assert console.is_loopback(host) is loopback
+    assert console_endpoints.is_loopback(host) is loopback
 
 
 @pytest.mark.parametrize(
@@ -63,7 +63,7 @@ def test_is_loopback(host: str, loopback: bool) -> None:
     ],
 )
 def test_without_settings_the_keys_go_to_aws(partition: str, expected: str) -> None:
-    assert console.choose_endpoint(partition) == expected
+    assert console_endpoints.choose_endpoint(partition) == expected
 
 
 @pytest.mark.parametrize(
@@ -85,7 +85,7 @@ def test_without_settings_the_keys_go_to_aws(partition: str, expected: str) -> N
     ],
 )
 def test_beside_the_acs_url_when_it_is_loopback_or_aws(acs_url: str, expected: str) -> None:
-    assert console.choose_endpoint("aws", acs_url=acs_url) == expected
+    assert console_endpoints.choose_endpoint("aws", acs_url=acs_url) == expected
 
 
 @pytest.mark.parametrize(
@@ -104,7 +104,7 @@ def test_beside_the_acs_url_when_it_is_loopback_or_aws(acs_url: str, expected: s
     ],
 )
 def test_any_other_acs_host_gets_nothing_aws_endpoint_instead(acs_url: str) -> None:
-    assert console.choose_endpoint("aws", acs_url=acs_url) == (
+    assert console_endpoints.choose_endpoint("aws", acs_url=acs_url) == (
         "https://signin.aws.amazon.com/federation"
     )
 
@@ -119,7 +119,7 @@ def test_any_other_acs_host_gets_nothing_aws_endpoint_instead(acs_url: str) -> N
     ],
 )
 def test_a_configured_endpoint_wins(configured: str) -> None:
-    got = console.choose_endpoint(
+    got = console_endpoints.choose_endpoint(
         "aws", configured=configured, acs_url="http://127.0.0.1:8080/saml"
     )
     assert got == configured.rstrip("/")
@@ -127,7 +127,9 @@ def test_a_configured_endpoint_wins(configured: str) -> None:
 
 def test_plain_http_to_another_host_is_refused_naming_it() -> None:
     with pytest.raises(ConfigError) as info:
-        console.choose_endpoint("aws", configured="http://federation.corp.example/federation")
+        console_endpoints.choose_endpoint(
+            "aws", configured="http://federation.corp.example/federation"
+        )
     assert "federation.corp.example" in info.value.message
     assert "azlogin_federation_url" in info.value.message
     assert "https://federation.corp.example/" in info.value.hint
@@ -147,7 +149,7 @@ def test_plain_http_to_another_host_is_refused_naming_it() -> None:
 )
 def test_what_is_no_endpoint_is_refused(configured: str) -> None:
     with pytest.raises(ConfigError, match="azlogin_federation_url"):
-        console.choose_endpoint("aws", configured=configured)
+        console_endpoints.choose_endpoint("aws", configured=configured)
 
 
 class RecordingProxy(socketserver.ThreadingTCPServer):
@@ -230,7 +232,7 @@ def test_a_refused_endpoint_makes_no_connection(proxy: RecordingProxy, endpoint:
 
 
 def test_an_untrusted_acs_host_gets_no_connection_aws_does(proxy: RecordingProxy) -> None:
-    endpoint = console.choose_endpoint("aws", acs_url="https://acs.corp.example/saml")
+    endpoint = console_endpoints.choose_endpoint("aws", acs_url="https://acs.corp.example/saml")
     with pytest.raises(AwsError):
         console.get_signin_token(CREDS, "aws", endpoint=endpoint)
     assert proxy.requests() == ["CONNECT signin.aws.amazon.com:443"]
