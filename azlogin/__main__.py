@@ -43,7 +43,8 @@ def _make_ui(
     ``tty_only``: stdout and stderr belong to a calling program (credential_process), so
     talk to the controlling terminal directly, or to nobody.
     """
-    from .ui import EnvAnswers, NonInteractiveUI, TerminalUI
+    from .terminal import TerminalUI
+    from .ui import EnvAnswers, NonInteractiveUI
 
     SECRETS.add(
         *(env.get(k) for k in ("AZURE_DEFAULT_PASSWORD", "AZLOGIN_MFA_CODE", "AZLOGIN_TOTP_SECRET"))

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from . import awsfiles
+from . import safefile
 from .errors import ConfigError
 from .redact import log
 
@@ -138,7 +138,7 @@ def write_cache(path: Path, aliases: Mapping[str, str]) -> None:
 
     make_private_dir(path.parent).chmod(0o700)  # the state directory too, when it is new
     text = json.dumps({"version": 1, "accounts": dict(sorted(aliases.items()))}, indent=1)
-    awsfiles.atomic_write(path, text + "\n")
+    safefile.atomic_write(path, text + "\n")
 
 
 class AliasLookup:

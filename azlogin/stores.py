@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from . import awsfiles, credentials
+from . import awsfiles, credentials, safefile
 from .fsowner import make_private_dir
 from .models import Credentials
 
@@ -74,7 +74,7 @@ class FileStore:
         return awsfiles.display(self.path)
 
     def check(self) -> None:
-        awsfiles.check_writable(self.path, self.notify)
+        safefile.check_writable(self.path, self.notify)
 
 
 class CacheStore:
@@ -103,7 +103,7 @@ class CacheStore:
     def save(self, profile: str, creds: Credentials) -> None:
         make_private_dir(self.directory)  # the state dir too; under sudo, the user's
         os.chmod(self.directory, 0o700)
-        awsfiles.atomic_write(self._file(profile), json.dumps(as_process_json(creds)))
+        safefile.atomic_write(self._file(profile), json.dumps(as_process_json(creds)))
 
     def save_many(self, profiles: Mapping[str, Credentials]) -> None:
         for profile, creds in profiles.items():
@@ -113,7 +113,7 @@ class CacheStore:
         return "azlogin's private cache"
 
     def check(self) -> None:
-        awsfiles.check_directory(self.directory)
+        safefile.check_directory(self.directory)
 
 
 def as_process_json(creds: Credentials) -> dict[str, object]:

@@ -26,7 +26,8 @@ from azlogin.__main__ import main
 from azlogin.commands import configure, list_
 from azlogin.errors import ExitStatus
 from azlogin.runtime import Runtime as World
-from azlogin.ui import EnvAnswers, TerminalUI
+from azlogin.terminal import TerminalUI
+from azlogin.ui import EnvAnswers
 
 TENANT = "11111111-2222-3333-4444-555555555555"
 SECRET, TOKEN = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY", "FwoGZXIvYXdzEXAMPLETOKEN"

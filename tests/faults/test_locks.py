@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from azlogin import awsfiles
+from azlogin import safefile
 from azlogin.errors import ConfigError, ExitStatus
 from azlogin.sandbox import Sandbox
 
@@ -66,11 +66,11 @@ def test_a_lock_timeout_that_is_not_seconds_is_a_config_error(
 ) -> None:
     monkeypatch.setenv("AZLOGIN_LOCK_TIMEOUT", text)
     with pytest.raises(ConfigError, match="AZLOGIN_LOCK_TIMEOUT"):
-        awsfiles.lock_timeout()
+        safefile.lock_timeout()
     monkeypatch.setenv("AZLOGIN_LOCK_TIMEOUT", "2.5")
-    assert awsfiles.lock_timeout() == 2.5
+    assert safefile.lock_timeout() == 2.5
     monkeypatch.delenv("AZLOGIN_LOCK_TIMEOUT")
-    assert awsfiles.lock_timeout() == awsfiles.LOCK_TIMEOUT_SECONDS
+    assert safefile.lock_timeout() == safefile.LOCK_TIMEOUT_SECONDS
 
 
 def test_two_profiles_of_one_identity_take_turns_with_its_remembered_session(

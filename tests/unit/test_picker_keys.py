@@ -12,7 +12,7 @@ from prompt_toolkit.output import DummyOutput
 
 from azlogin import roles
 from azlogin.models import Role
-from azlogin.ui import TerminalUI
+from azlogin.terminal import TerminalUI
 
 P = "arn:aws:iam::111111111111:saml-provider/AzureAD"
 ROLES = [
