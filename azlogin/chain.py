@@ -16,11 +16,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from . import sts
+from . import sts_guard
 from .awsfiles import config_section, display
 from .errors import AwsError, ConfigError, PromptRequired
 from .models import Credentials
 from .profiles import find_section
+from .sts_errors import sts_failures, translate
 
 if TYPE_CHECKING:
     from .sts import StsApi
@@ -89,6 +90,22 @@ def _hop(name: str, section: Mapping[str, str], where: str) -> Hop:
     )
 
 
+def _source_profile(section: Mapping[str, str], where: str) -> str:
+    """The profile whose credentials assume the role of ``section`` (which has a role_arn)."""
+    source = section.get("source_profile")
+    if section.get("credential_source"):
+        raise ConfigError(
+            f"{where}: credential_source is not supported by azlogin.",
+            "Use source_profile = <an azure profile>, or let the AWS CLI assume this role.",
+        )
+    if not source:
+        raise ConfigError(
+            f"{where}: role_arn = {section['role_arn']} has no source_profile.",
+            "Add source_profile = <the profile whose credentials assume this role>.",
+        )
+    return source.strip()
+
+
 def resolve_chain(
     profile: str,
     sections: Mapping[str, dict[str, str]],
@@ -135,20 +152,10 @@ def resolve_chain(
                     f"Add [{config_section(name)}] or fix source_profile.",
                 )
             break
-        source = section.get("source_profile")
-        if section.get("credential_source"):
-            raise ConfigError(
-                f"{where}: credential_source is not supported by azlogin.",
-                "Use source_profile = <an azure profile>, or let the AWS CLI assume this role.",
-            )
-        if not source:
-            raise ConfigError(
-                f"{where}: role_arn = {section['role_arn']} has no source_profile.",
-                "Add source_profile = <the profile whose credentials assume this role>.",
-            )
+        source = _source_profile(section, where)
         hops.append(_hop(name, section, where))
         seen.append(name)
-        name = source.strip()
+        name = source
     hops.reverse()
     log.debug("chain: %s", " -> ".join([name, *(hop.profile for hop in hops)]))
     return name, hops
@@ -165,7 +172,7 @@ def signed_client(
     import boto3
 
     if not verify:
-        sts.quiet_unverified_tls()
+        sts_guard.quiet_unverified_tls()
     session = boto3.session.Session(
         aws_access_key_id=creds.access_key_id,
         aws_secret_access_key=creds.secret_access_key,
@@ -175,10 +182,10 @@ def signed_client(
     client = session.client(
         "sts",
         region_name=region or session.region_name or "us-east-1",
-        config=sts.botocore_config(unsigned=False),
+        config=sts_guard.botocore_config(unsigned=False),
         verify=verify,
     )
-    sts.guard(client)  # the same answer checks, timeouts and retries as AssumeRoleWithSAML
+    sts_guard.guard(client)  # the same answer checks, timeouts and retries as AssumeRoleWithSAML
     return cast("StsApi", client)
 
 
@@ -193,7 +200,7 @@ def _region(hop: Hop) -> str | None:
 
 def _error(exc: Exception, hop: Hop, source: Credentials) -> AwsError:
     hide = (source.secret_access_key, source.session_token)
-    error = sts.translate(exc, "AssumeRole", hop.role_arn, hide=hide)
+    error = translate(exc, "AssumeRole", hop.role_arn, hide=hide)
     hint = HINTS.get(error.code, error.hint)
     return AwsError(f"{error.message} (profile {hop.profile})", hint, code=error.code)
 
@@ -213,7 +220,7 @@ def assume_chain(
     first hop is role chaining. From an IAM user's keys the first hop is not, and may last
     as long as the role allows.
     """
-    failures = sts.sts_failures()
+    failures = sts_failures()
     creds, notes, capped = source, [], False
     for index, hop in enumerate(hops):
         chained = source_is_role or index > 0
@@ -244,13 +251,13 @@ def assume_chain(
         log.debug("chain: AssumeRole %s for profile %s", hop.role_arn, hop.profile)
         failure: AwsError | None = None
         named = f"{hop.role_arn} (profile {hop.profile})"
-        with sts.watched_call(None, lambda: now, action="AssumeRole", role_arn=named):
+        with sts_guard.watched_call(None, lambda: now, action="AssumeRole", role_arn=named):
             try:
                 response = make_client(creds, _region(hop)).assume_role(**params)
             except failures as exc:
                 failure = _error(exc, hop, creds)
             else:
-                creds = sts._credentials(response)  # checked: refused ones raise AwsError
+                creds = sts_guard.credentials_of(response)  # checked: refused ones raise AwsError
         if failure is not None:
             raise failure  # outside ``except``: the answer in botocore's error stays behind
     is_chained = bool(hops) and (source_is_role or len(hops) > 1)

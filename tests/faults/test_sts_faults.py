@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from azlogin import sts
+from azlogin import sts_guard
 from azlogin.errors import ExitStatus
 from azlogin.sandbox import Sandbox
 
@@ -17,7 +17,7 @@ from ..e2e.test_login import caller_arn, run
 from .conftest import HeldRequests
 
 BOB_ARN = "arn:aws:sts::111111111111:assumed-role/Developer/bob@sandbox.example"
-ATTEMPTS = sts.TOTAL_ATTEMPTS  # sts.client(): botocore standard retries, first try included
+ATTEMPTS = sts_guard.TOTAL_ATTEMPTS  # sts.client(): botocore standard retries, first try included
 
 
 def sts_calls(sandbox: Sandbox) -> int:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from azlogin import saml, sts
+from azlogin import saml, sts, sts_guard
 from azlogin.errors import AwsError
 from azlogin.models import Role
 from azlogin.sandbox.assertion import SigningKey, generate_signing_key
@@ -136,7 +136,7 @@ def test_unreachable_sts_is_a_network_error(monkeypatch: pytest.MonkeyPatch) -> 
 def bare_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "HTTP_PROXY",
                  "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy",
-                 sts.READ_TIMEOUT_VARIABLE):  # fmt: skip
+                 sts_guard.READ_TIMEOUT_VARIABLE):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
@@ -170,7 +170,7 @@ def test_retries_go_on_while_the_assertion_is_valid(
             sts.assume_role_with_saml(
                 sts.client("us-east-1"), Role(DEV, PROVIDER), "eA==", 3600, deadline=later
             )
-        assert server.requests == sts.TOTAL_ATTEMPTS
+        assert server.requests == sts_guard.TOTAL_ATTEMPTS
 
 
 def test_a_silent_sts_is_announced_and_then_a_clean_error(

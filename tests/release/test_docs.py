@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from azlogin import __version__, sts
+from azlogin import __version__, sts_errors
 from azlogin.browser import aadsts
 from azlogin.completion import SHELLS
 
@@ -27,7 +27,7 @@ def test_troubleshooting_explains_every_aadsts_code_and_sts_error() -> None:
     table = section("Troubleshooting")
     for code in aadsts._TABLE:
         assert f"(AADSTS{code})" in table, code
-    for code in sts.HINTS:
+    for code in sts_errors.HINTS:
         assert f"STS … {code}" in table or f"… {code}" in table, code
     for status in ("(exit 2)", "(exit 3)", "(exit 4)", "(exit 5)", "(exit 130)"):
         assert status in table

@@ -23,7 +23,7 @@ import pytest
 from botocore.loaders import create_loader
 
 import azlogin.browser
-from azlogin import chain, sts
+from azlogin import chain, sts, sts_guard
 from azlogin.__main__ import main
 from azlogin.errors import AwsError, ExitStatus
 from azlogin.models import Credentials, Role
@@ -220,7 +220,7 @@ STS_ROWS = [
         xml(credentials_xml()), status=400),
     row("closes-without-answer", "failed: Connection was closed", act="close"),
     row("never-answers", "failed: Read timeout on endpoint URL", act="hang",
-        env={sts.READ_TIMEOUT_VARIABLE: "0.5"}),
+        env={sts_guard.READ_TIMEOUT_VARIABLE: "0.5"}),
 ]  # fmt: skip
 assert len(STS_ROWS) >= 22
 
@@ -256,7 +256,7 @@ def home(tmp_path: Path, server: HostileSts, monkeypatch: pytest.MonkeyPatch) ->
     (tmp_path / ".aws" / "credentials").write_text(CREDENTIALS)
     for name in (*PROXY_VARIABLES, "AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_REGION",
                  "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-                 "AWS_SESSION_TOKEN", sts.READ_TIMEOUT_VARIABLE):  # fmt: skip
+                 "AWS_SESSION_TOKEN", sts_guard.READ_TIMEOUT_VARIABLE):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     for key, value in {**home_variables(tmp_path), "AWS_ENDPOINT_URL_STS": server.url}.items():
         monkeypatch.setenv(key, value)

@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 import pytest
 
-from azlogin import accounts, saml, sts
+from azlogin import accounts, saml, sts_guard
 from azlogin.browser import session
 from azlogin.errors import ExitStatus
 from azlogin.models import Credentials, Profile
@@ -204,7 +204,7 @@ def transcript(
 
         assertions: list[str] = []
         keys: list[str] = []
-        real_parse, real_credentials = saml.parse_assertion, sts._credentials
+        real_parse, real_credentials = saml.parse_assertion, sts_guard.credentials_of
 
         def parse_spy(raw: str) -> saml.Assertion:
             assertions.append(raw)
@@ -216,7 +216,7 @@ def transcript(
             return creds
 
         patch.setattr(saml, "parse_assertion", parse_spy)
-        patch.setattr(sts, "_credentials", credentials_spy)
+        patch.setattr(sts_guard, "credentials_of", credentials_spy)
         child_env = root / "child-env.json"
         results: dict[str, Result] = {}
         plan = steps(child_env)

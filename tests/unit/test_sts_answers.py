@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from azlogin import sts
+from azlogin import sts, sts_answers, sts_errors, sts_guard
 from azlogin.errors import AwsError, ConfigError, ExitStatus
 from azlogin.models import Role
 
@@ -31,7 +31,7 @@ GOOD = {
 
 def test_genuine_credentials_pass_in_utc() -> None:
     paris = timezone(timedelta(hours=1))
-    creds = sts.checked_credentials(
+    creds = sts_answers.checked_credentials(
         {**GOOD, "Expiration": datetime(2030, 1, 1, 14, tzinfo=paris)}, NOW
     )
     assert (creds.access_key_id, creds.secret_access_key, creds.session_token) == GOOD_VALUES
@@ -53,7 +53,7 @@ GOOD_VALUES = (KEY, SECRET, TOKEN)
         ({"SecretAccessKey": SECRET + " "}, "spaces"),
         ({"SecretAccessKey": SECRET + "\x00"}, "line breaks"),
         ({"SessionToken": TOKEN + "é"}, "non-ASCII"),
-        ({"SessionToken": "T" * (sts.MAX_VALUE_CHARS + 1)}, "of 16385 characters"),
+        ({"SessionToken": "T" * (sts_answers.MAX_VALUE_CHARS + 1)}, "of 16385 characters"),
         ({"AccessKeyId": "asia-key/1"}, "not an access key id"),
         ({"AccessKeyId": "A" * 129}, "not an access key id"),
         ({"Expiration": None}, "valid Expiration"),
@@ -69,7 +69,7 @@ def test_credentials_that_cannot_be_genuine_are_refused(
 ) -> None:
     raw = None if change is None else {**GOOD, **change}
     with pytest.raises(AwsError) as caught:
-        sts.checked_credentials(raw, NOW, action="AssumeRole", role_arn="arn:x")
+        sts_answers.checked_credentials(raw, NOW, action="AssumeRole", role_arn="arn:x")
     error = caught.value
     assert says in error.message
     assert error.message.startswith("STS AssumeRole for arn:x returned ")
@@ -81,12 +81,12 @@ def test_credentials_that_cannot_be_genuine_are_refused(
 
 def test_a_minute_and_a_second_is_enough() -> None:
     raw = {**GOOD, "Expiration": NOW + timedelta(seconds=61)}
-    assert sts.checked_credentials(raw, NOW).expiration == NOW + timedelta(seconds=61)
+    assert sts_answers.checked_credentials(raw, NOW).expiration == NOW + timedelta(seconds=61)
 
 
 def test_the_past_points_at_the_clock() -> None:
     with pytest.raises(AwsError) as caught:
-        sts.checked_credentials({**GOOD, "Expiration": NOW - timedelta(hours=2)}, NOW)
+        sts_answers.checked_credentials({**GOOD, "Expiration": NOW - timedelta(hours=2)}, NOW)
     assert "2030-01-01T10:00:00Z" in caught.value.message
     assert "clock" in caught.value.hint
 
@@ -123,11 +123,15 @@ ERROR_XML = b"<ErrorResponse><Error><Code>AccessDenied</Code></Error></ErrorResp
         (OK_XML[:-20], 200, "malformed or cut-short XML"),
         (OK_XML.replace(b"<Credentials/>", b"<a>" * 40 + b"</a>" * 40), 200, "nested too deeply"),
         (OK_XML.replace(b"<Credentials/>", b"<C>\xff</C>"), 200, "not UTF-8"),
-        (b" " * (sts.MAX_ANSWER_BYTES + 1), 200, "1024 KiB (azlogin reads at most 1024 KiB)"),
+        (
+            b" " * (sts_answers.MAX_ANSWER_BYTES + 1),
+            200,
+            "1024 KiB (azlogin reads at most 1024 KiB)",
+        ),
     ],
 )
 def test_answer_problem(body: bytes, status: int, problem: str | None) -> None:
-    found = sts.answer_problem(body, status, "AssumeRoleWithSAML")
+    found = sts_answers.answer_problem(body, status, "AssumeRoleWithSAML")
     if problem is None:
         assert found is None
     else:
@@ -136,7 +140,9 @@ def test_answer_problem(body: bytes, status: int, problem: str | None) -> None:
 
 def test_an_entity_declared_without_a_doctype_keyword_is_still_refused() -> None:
     # "<!ENTITY" outside a DOCTYPE is not XML; inside one it is refused by name.
-    assert "DTD" in str(sts.answer_problem(b"<!ENTITY x 'y'>" + OK_XML, 200, "AssumeRoleWithSAML"))
+    assert "DTD" in str(
+        sts_answers.answer_problem(b"<!ENTITY x 'y'>" + OK_XML, 200, "AssumeRoleWithSAML")
+    )
 
 
 # --- AZLOGIN_STS_READ_TIMEOUT -----------------------------------------------------------
@@ -144,22 +150,24 @@ def test_an_entity_declared_without_a_doctype_keyword_is_still_refused() -> None
 
 @pytest.mark.parametrize(("text", "seconds"), [("", 20.0), (" ", 20.0), ("0.5", 0.5), ("600", 600)])
 def test_read_timeout(text: str, seconds: float) -> None:
-    assert sts.read_timeout({sts.READ_TIMEOUT_VARIABLE: text}) == seconds
-    assert sts.read_timeout({}) == sts.READ_TIMEOUT
+    assert sts_guard.read_timeout({sts_guard.READ_TIMEOUT_VARIABLE: text}) == seconds
+    assert sts_guard.read_timeout({}) == sts_guard.READ_TIMEOUT
 
 
 @pytest.mark.parametrize("text", ["0", "-1", "nan", "inf", "-inf", "1e400", "601", "ten", "1s"])
 def test_read_timeout_must_be_finite_and_positive(text: str) -> None:
-    with pytest.raises(ConfigError, match=sts.READ_TIMEOUT_VARIABLE):
-        sts.read_timeout({sts.READ_TIMEOUT_VARIABLE: text})
+    with pytest.raises(ConfigError, match=sts_guard.READ_TIMEOUT_VARIABLE):
+        sts_guard.read_timeout({sts_guard.READ_TIMEOUT_VARIABLE: text})
 
 
 def test_botocore_config_bounds_every_wait(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(sts.READ_TIMEOUT_VARIABLE, "7")
-    config = sts.botocore_config(unsigned=True)
-    assert (config.connect_timeout, config.read_timeout) == (sts.CONNECT_TIMEOUT, 7.0)
-    assert config.retries == {"mode": "standard", "total_max_attempts": sts.TOTAL_ATTEMPTS}
-    worst = sts.TOTAL_ATTEMPTS * (sts.CONNECT_TIMEOUT + sts.READ_TIMEOUT) + 1 + 2 + 4
+    monkeypatch.setenv(sts_guard.READ_TIMEOUT_VARIABLE, "7")
+    config = sts_guard.botocore_config(unsigned=True)
+    assert (config.connect_timeout, config.read_timeout) == (sts_guard.CONNECT_TIMEOUT, 7.0)
+    assert config.retries == {"mode": "standard", "total_max_attempts": sts_guard.TOTAL_ATTEMPTS}
+    worst = (
+        sts_guard.TOTAL_ATTEMPTS * (sts_guard.CONNECT_TIMEOUT + sts_guard.READ_TIMEOUT) + 1 + 2 + 4
+    )
     assert worst < 150  # half an assertion's usual five minutes
 
 
@@ -175,7 +183,7 @@ def client_error(code: str, message: str) -> ClientError:
 
 def test_an_echoed_assertion_is_masked_before_the_message_is_shortened() -> None:
     assertion = "PHNhbWxw" + "Q" * 5000
-    error = sts.translate(
+    error = sts_errors.translate(
         client_error("InvalidIdentityToken", f"bad token {assertion}\nreally"),
         "AssumeRoleWithSAML",
         "arn:r",
@@ -188,17 +196,17 @@ def test_an_echoed_assertion_is_masked_before_the_message_is_shortened() -> None
 
 
 def test_a_long_message_is_one_shortened_line() -> None:
-    error = sts.translate(client_error("AccessDenied", "x\n" * 1000), "AssumeRole", "arn:r")
+    error = sts_errors.translate(client_error("AccessDenied", "x\n" * 1000), "AssumeRole", "arn:r")
     assert "\n" not in error.message and len(error.message) < 400
 
 
 def test_a_code_that_is_no_code_is_unknown() -> None:
-    error = sts.translate(client_error("<b>Hi</b>\nthere", "m"), "AssumeRole", "arn:r")
+    error = sts_errors.translate(client_error("<b>Hi</b>\nthere", "m"), "AssumeRole", "arn:r")
     assert error.code == "Unknown" and "<b>" not in error.message
 
 
 def test_a_bare_http_error_names_the_status_and_the_proxy() -> None:
-    error = sts.translate(client_error("503", "Service Unavailable"), "AssumeRole", "arn:r")
+    error = sts_errors.translate(client_error("503", "Service Unavailable"), "AssumeRole", "arn:r")
     assert error.message == "STS AssumeRole for arn:r failed: HTTP 503 Service Unavailable"
     assert "HTTPS_PROXY" in error.hint
 
@@ -309,7 +317,7 @@ def test_a_quick_answer_says_nothing_about_waiting() -> None:
 
 def test_a_slow_answer_is_announced_once(monkeypatch: pytest.MonkeyPatch) -> None:
     # The fake STS answers only after the notice: no race, whatever the delay is.
-    monkeypatch.setattr(sts, "WAIT_NOTICE_SECONDS", 0.01)
+    monkeypatch.setattr(sts_guard, "WAIT_NOTICE_SECONDS", 0.01)
     said: list[str] = []
     noticed = threading.Event()
 
