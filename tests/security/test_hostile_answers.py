@@ -52,7 +52,14 @@ from .test_hostile_saml import billion_laughs, with_prolog
 DEV = "arn:aws:iam::111111111111:role/Developer"
 PROVIDER = "arn:aws:iam::111111111111:saml-provider/AzureAD"
 ROLE = Role(DEV, PROVIDER)
-ASSERTION = response([f"{DEV},{PROVIDER}"], session_name="cnry-session-name")
+# Valid for long: the retries under test stop at the assertion's NotOnOrAfter.
+LATER = "2099-01-01T00:00:00Z"
+ASSERTION = response(
+    [f"{DEV},{PROVIDER}"],
+    session_name="cnry-session-name",
+    not_on_or_after=LATER,
+    conditions_not_on_or_after=LATER,
+)
 TENANT = "11111111-2222-3333-4444-555555555555"
 CONFIG = f"""# hand-written; azlogin must leave every byte of this file alone on failure
 [profile hostile]
