@@ -6,7 +6,9 @@ through symlinks, mode 0600, under a lock beside the target.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import inifile
@@ -62,7 +64,10 @@ def read_text(path: Path) -> str:
 
 
 def read_sections(path: Path) -> dict[str, dict[str, str]]:
-    text = read_text(path)
+    return _parsed(path, read_text(path))
+
+
+def _parsed(path: Path, text: str) -> dict[str, dict[str, str]]:
     try:
         return inifile.sections(text)
     except inifile.IniSyntaxError as exc:
@@ -70,6 +75,39 @@ def read_sections(path: Path) -> dict[str, dict[str, str]]:
             f"{display(path)} line {exc.line_number}: {exc.reason}.",
             "Fix that line; azlogin changes nothing in a file it cannot parse.",
         ) from None
+
+
+Stamp = tuple[int, int, int, int, int]
+
+
+def stamp(path: Path) -> Stamp | None:
+    """What changes whenever the file does: a rename (ours) changes the inode, an edit in
+    place the size or the times, to the nanosecond."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return (-1, -1, -1, -1, -1)  # unreadable: never taken for unchanged
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A file as read once, and the stamp it had then: a later write under the lock reuses
+    the text instead of reading the file again when the stamp is still the same."""
+
+    text: str
+    stamp: Stamp | None
+    sections: dict[str, dict[str, str]]
+
+
+def read_snapshot(path: Path) -> Snapshot:
+    before = stamp(path)
+    text = read_text(path)
+    if stamp(path) != before:  # written meanwhile: this text belongs to no stamp
+        before = (-1, -1, -1, -1, -1)
+    return Snapshot(text, before, _parsed(path, text))
 
 
 def update_section(
@@ -90,14 +128,17 @@ def update_sections(
     *,
     lock_timeout: float | None = None,
     notify: Callable[[str], None] | None = None,
+    known: Snapshot | None = None,
 ) -> None:
-    """:func:`update_section` for several sections at once: one lock, one read, one write."""
+    """:func:`update_section` for several sections at once: one lock, one read, one write.
+
+    ``known``: the file as this run read it before; unchanged since, it is not read again.
+    """
     with locked(path, lock_timeout, notify):
-        text = read_text(path)
+        unchanged = known is not None and stamp(path) == known.stamp  # or still missing
+        text = known.text if known is not None and unchanged else read_text(path)
         try:
-            new_text = text
-            for section, values in changes.items():
-                new_text = inifile.set_keys(new_text, section, values)
+            new_text = inifile.set_sections(text, changes)
         except inifile.IniSyntaxError as exc:
             raise ConfigError(
                 f"{display(path)} line {exc.line_number}: {exc.reason}.",

@@ -53,7 +53,8 @@ def write(
     path: Path,
     profiles: Mapping[str, Credentials],
     notify: Callable[[str], None] | None = None,
+    known: awsfiles.Snapshot | None = None,
 ) -> None:
     """Write each profile's section of the credentials file, in one locked update."""
     changes = {name: values(creds) for name, creds in profiles.items()}
-    awsfiles.update_sections(path, changes, notify=notify)
+    awsfiles.update_sections(path, changes, notify=notify, known=known)

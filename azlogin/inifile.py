@@ -126,63 +126,81 @@ def _newline(text: str) -> str:
 
 
 def set_keys(text: str, section: str, values: Mapping[str, str | None]) -> str:
-    """Return ``text`` with ``values`` set in ``section`` (None deletes a key).
+    """Return ``text`` with ``values`` set in ``section`` (None deletes a key)."""
+    return set_sections(text, {section: values})
+
+
+def set_sections(text: str, changes: Mapping[str, Mapping[str, str | None]]) -> str:
+    """Return ``text`` with each section's ``values`` set (None deletes a key), in one pass.
 
     Existing keys keep their place, spelling and spacing around the delimiter; new keys
     go after the section's last key; a missing section is appended at the end.
     """
-    for key, value in values.items():
-        if value is not None and ("\n" in value or "\r" in value or value != value.strip()):
-            raise ValueError(f"value for {key!r} must be one line without outer spaces")
-    target = section
-    lines = parse(text)
+    for values in changes.values():
+        for key, value in values.items():
+            if value is not None and ("\n" in value or "\r" in value or value != value.strip()):
+                raise ValueError(f"value for {key!r} must be one line without outer spaces")
     nl = _newline(text)
-    pending = {k.lower(): v for k, v in values.items()}
+    pending = {name: {k.lower(): v for k, v in values.items()} for name, values in changes.items()}
     out: list[str] = []
-    in_target = False
-    last_key_index: int | None = None  # position in `out` after the target's last key line
+    insert_at: dict[str, int] = {}  # position in `out` after each target's last key line
+    current: dict[str, str | None] | None = None  # what is left to set in this section
+    name = ""
     skipping_key = False
-    for line in lines:
+    for line in parse(text):
         if line.kind == "section":
-            in_target = line.section == target
+            name = line.section or ""
+            current = pending.get(name)
             skipping_key = False
-            if in_target:
-                last_key_index = len(out) + 1
-        if in_target and line.kind == "continuation" and skipping_key:
+            if current is not None:
+                insert_at[name] = len(out) + 1
+        if current is not None and line.kind == "continuation" and skipping_key:
             continue  # continuation of a key we replaced or deleted
-        if in_target and line.kind == "option" and line.key in pending:
+        if current is not None and line.kind == "option" and line.key in current:
             skipping_key = True
-            new_value = pending.pop(line.key)
+            new_value = current.pop(line.key)
             if new_value is not None:
                 out.append(_replace_value(line.text, new_value))
-                last_key_index = len(out)
+                insert_at[name] = len(out)
             continue
         if line.kind in ("option", "continuation"):
             skipping_key = False
-            if in_target:
+            if current is not None:
                 out.append(line.text)
-                last_key_index = len(out)
+                insert_at[name] = len(out)
                 continue
         out.append(line.text)
-    additions = [f"{k} = {v}{nl}" for k, v in pending.items() if v is not None]
+    # From the last insertion point back, so that the earlier positions stay right.
+    for target in sorted(insert_at, key=insert_at.__getitem__, reverse=True):
+        _insert(out, insert_at[target], _additions(pending[target], nl), nl)
+    has_text = any(line.strip() for line in out)
+    for target, values in pending.items():
+        additions = _additions(values, nl)
+        if target in insert_at or not additions:
+            continue
+        if out and not out[-1].endswith(("\n", "\r")):
+            out[-1] += nl
+        out.extend([*([nl] if has_text else []), f"[{target}]{nl}", *additions])
+        has_text = True
+    return "".join(out)
+
+
+def _additions(values: Mapping[str, str | None], nl: str) -> list[str]:
+    return [f"{k} = {v}{nl}" for k, v in values.items() if v is not None]
+
+
+def _insert(out: list[str], at: int, additions: list[str], nl: str) -> None:
     if not additions:
-        return "".join(out)
-    if last_key_index is None:  # the section does not exist yet
-        body = "".join(out)
-        if body and not body.endswith(("\n", "\r")):
-            body += nl
-        separator = nl if body.strip() else ""
-        return f"{body}{separator}[{section}]{nl}" + "".join(additions)
-    before, after = out[:last_key_index], out[last_key_index:]
-    if before and not before[-1].endswith(("\n", "\r")):
-        before[-1] += nl
+        return
+    if at and not out[at - 1].endswith(("\n", "\r")):
+        out[at - 1] += nl
     # An indented line after the insertion point would become a continuation of the new
     # key (botocore's grammar); indenting the new keys as deeply keeps its meaning.
-    following = next((line for line in after if line.strip()), "")
+    following = next((line for line in out[at:] if line.strip()), "")
     indent = following[: len(following) - len(following.lstrip())]
     if indent and not following.lstrip().startswith(("#", ";")):
         additions = [indent + line for line in additions]
-    return "".join(before + additions + after)
+    out[at:at] = additions
 
 
 def _replace_value(raw: str, value: str) -> str:

@@ -46,7 +46,11 @@ class Files:
     config_path: Path
     credentials_path: Path
     config: Mapping[str, dict[str, str]]
-    credentials: Mapping[str, dict[str, str]]
+    credentials_file: awsfiles.Snapshot  # kept whole: the save reuses it if unchanged
+
+    @property
+    def credentials(self) -> Mapping[str, dict[str, str]]:
+        return self.credentials_file.sections
 
     @classmethod
     def read(cls, env: Mapping[str, str]) -> Files:
@@ -56,7 +60,7 @@ class Files:
             config_path,
             credentials_path,
             awsfiles.read_sections(config_path),
-            awsfiles.read_sections(credentials_path),
+            awsfiles.read_snapshot(credentials_path),
         )
 
     def section(self, name: str) -> dict[str, str] | None:

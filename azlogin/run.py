@@ -241,7 +241,7 @@ def obtain(request: plan.Request, runtime: Runtime, store: Store | None = None) 
 
     files = plan.Files.read(runtime.env)
     if store is None:
-        store = FileStore(files.credentials_path, runtime.ui.info, files.credentials)
+        store = FileStore(files.credentials_path, runtime.ui.info, files.credentials_file)
     item = plan.plan_profile(
         request.profile, request, files, runtime.env, store.load, runtime.clock()
     )

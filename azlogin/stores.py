@@ -41,23 +41,24 @@ class Store(Protocol):
 class FileStore:
     """The profile's section of ~/.aws/credentials.
 
-    ``sections``: the file as this run already read it, so that looking at many profiles
-    reads it once; saves always re-read it under the lock.
+    ``snapshot``: the file as this run already read it, so that it is read once; a save
+    reads it again under the lock only if it changed since.
     """
 
     def __init__(
         self,
         path: Path,
         notify: Callable[[str], None] | None = None,
-        sections: Mapping[str, Mapping[str, str]] | None = None,
+        snapshot: awsfiles.Snapshot | None = None,
     ) -> None:
         self.path = path
         self.notify = notify
-        self.sections = sections
+        self.snapshot = snapshot
 
     def load(self, profile: str) -> Credentials | None:
-        read = awsfiles.read_sections(self.path) if self.sections is None else self.sections
-        section = read.get(profile) or {}
+        if self.snapshot is None:
+            self.snapshot = awsfiles.read_snapshot(self.path)
+        section = self.snapshot.sections.get(profile) or {}
         expires = credentials.parse_time(section.get("aws_expiration", ""))
         keys = [section.get(k, "") for k in credentials.KEYS[:3]]
         if expires is None or not keys[0] or not keys[1]:
@@ -68,7 +69,8 @@ class FileStore:
         self.save_many({profile: creds})
 
     def save_many(self, profiles: Mapping[str, Credentials]) -> None:
-        credentials.write(self.path, profiles, self.notify)
+        credentials.write(self.path, profiles, self.notify, self.snapshot)
+        self.snapshot = None  # the file is another one now
 
     def describe(self, profile: str) -> str:
         return awsfiles.display(self.path)

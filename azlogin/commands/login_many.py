@@ -21,7 +21,7 @@ def refresh_many(patterns: Sequence[str] | None, request: plan.Request, runtime:
     from ..run import Execution
 
     files = plan.Files.read(runtime.env)
-    store = FileStore(files.credentials_path, runtime.ui.info, files.credentials)
+    store = FileStore(files.credentials_path, runtime.ui.info, files.credentials_file)
     selected = plan.select(files, patterns)
     if not selected:
         runtime.ui.warn("No azure profiles (or chains built on them) matched; nothing to refresh.")

@@ -368,3 +368,20 @@ def test_botocore_refuses_the_same_files(tmp_path: Path, kind: str) -> None:
             configloader.raw_config_parse(str(path))
     with pytest.raises(ConfigError):
         awsfiles.read_sections(path)
+
+
+@FUZZ
+@given(mutated_files(), st.data())
+def test_several_sections_in_one_pass_equal_one_at_a_time(text: str, data: st.DataObject) -> None:
+    assume("[DEFAULT]" not in text)
+    try:
+        before = inifile.sections(text)
+    except inifile.IniSyntaxError:
+        return
+    names = [*before, "brand-new", "profile brand new"]
+    targets = data.draw(st.lists(st.sampled_from(names), min_size=1, max_size=4, unique=True))
+    changes = {t: {**NEW, "aws_expiration": None} for t in targets}
+    one_at_a_time = text
+    for target, values in changes.items():
+        one_at_a_time = inifile.set_keys(one_at_a_time, target, values)
+    assert inifile.set_sections(text, changes) == one_at_a_time

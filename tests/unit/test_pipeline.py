@@ -82,11 +82,32 @@ def test_all_profiles_with_twenty_profiles_reads_each_file_once(
     rt = runtime(env, sts, response([f"{DEV},{P}"]))
     assert refresh_many(None, plan.Request("default"), rt) == 0
     assert len(sts.calls) == 20
-    # Planning reads each file once; the one batched write re-reads the credentials file
-    # under its lock (another process may have written it since), and nothing else.
-    assert reads == {"config": 1, "credentials": 2}
+    # Planning reads each file once; the one batched write reuses what was read, since the
+    # file has not changed since (it would read it again under the lock if it had).
+    assert reads == {"config": 1, "credentials": 1}
     written = awsfiles.read_sections(Path(env["AWS_SHARED_CREDENTIALS_FILE"]))
     assert sorted(written) == sorted(f"p{i}" for i in range(20))
+
+
+def test_a_file_changed_since_the_plan_is_read_again_before_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = home(tmp_path, f"[profile dev]\n{AZURE}azure_default_role_arn = {DEV}\n")
+    creds = Path(env["AWS_SHARED_CREDENTIALS_FILE"])
+    creds.write_text("[other]\naws_access_key_id = AKIAOLD\n")
+
+    class WritesMeanwhile(FixedAssertion):
+        def get_assertion(self, profile: Any, ui: Any, options: Any) -> str:
+            # Another tool writes the file while the person signs in.
+            creds.write_text("[other]\naws_access_key_id = AKIANEW\n")
+            return super().get_assertion(profile, ui, options)
+
+    provider = WritesMeanwhile(response([f"{DEV},{P}"]))
+    rt = Runtime(env=env, ui=ScriptedUI(), provider=lambda: provider, sts_api=lambda *a: FakeSts())
+    assert login(plan.Request("dev"), rt) == 0
+    written = awsfiles.read_sections(creds)
+    assert written["other"]["aws_access_key_id"] == "AKIANEW"
+    assert written["dev"]["aws_access_key_id"] == "ASIAFAKE"
 
 
 def test_all_profiles_honours_role_and_reports_profiles_not_granted_it(tmp_path: Path) -> None:
