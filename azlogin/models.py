@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
+from .settings import DEFAULT_AUTHORITY, DEFAULT_DURATION_HOURS
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -22,9 +24,9 @@ class Profile:
     region: str | None = None
     username: str | None = None
     role_arn: str | None = None
-    duration_hours: float = 8.0
+    duration_hours: float = DEFAULT_DURATION_HOURS
     remember_me: bool = False
-    authority_host: str = "login.microsoftonline.com"
+    authority_host: str = DEFAULT_AUTHORITY
     acs_url: str = "https://signin.aws.amazon.com/saml"
     browser: str | None = None
     mfa_method: str | None = None
