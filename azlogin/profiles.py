@@ -112,41 +112,21 @@ def load_profile(
             raise missing_profile(name, sections, config_file)
         section = {}
 
-    raw: dict[str, str] = {}
-    sources: dict[str, str] = {}
-    for setting in SETTINGS:
-        from_env = env_value(env, setting.env)
-        if from_env:
-            raw[setting.field], sources[setting.field] = from_env[0], f"env {from_env[1]}"
-        elif section.get(setting.key):
-            raw[setting.field] = unescape(section[setting.key])
-            sources[setting.field] = f"config {where_file} {setting.key}"
+    raw, sources = _layers(env, section, where_file)
     if role:
         raw["role_arn"], sources["role_arn"] = role, "flag --role"
-
-    for setting in SETTINGS:
-        if setting.required and not raw.get(setting.field, "").strip():
-            raise ConfigError(
-                f"Profile '{name}' has no {setting.key} in {display(config_file)}.",
-                f"Add '{setting.key} = …' to [{section_header(sections, name)}] "
-                f"(or set {setting.env[0]}); see config.example.ini.",
-            )
-        value = raw.get(setting.field, "").strip()
-        if value and setting.field in _CHECKED_ON_READ and setting.check(value):
-            raise _invalid(name, setting, value, sources[setting.field])
     if duration_hours is not None:
         raw["duration_hours"], sources["duration_hours"] = str(duration_hours), "flag --duration"
+    _check(name, raw, sources, f"[{section_header(sections, name)}]", config_file)
     duration = settings.hours(raw.get("duration_hours", str(DEFAULT_DURATION_HOURS)))
     if duration is None:
         raise _invalid(
             name, BY_FIELD["duration_hours"], raw["duration_hours"], sources["duration_hours"]
         )
     region = raw.get("region", "").strip() or None
+    sources.setdefault("acs_url", "default (from the region's partition)")
     for setting in SETTINGS:
         sources.setdefault(setting.field, "default")
-    sources["acs_url"] = sources["acs_url"].replace(
-        "default", "default (from the region's partition)"
-    )
     return Profile(
         name=name,
         tenant_id=raw["tenant_id"].strip(),
@@ -164,6 +144,38 @@ def load_profile(
         federation_url=raw.get("federation_url"),
         sources=sources,
     )
+
+
+def _layers(
+    env: Mapping[str, str], section: Mapping[str, str], where_file: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Each setting's text from the environment, else the config file; and its source."""
+    raw: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    for setting in SETTINGS:
+        from_env = env_value(env, setting.env)
+        if from_env:
+            raw[setting.field], sources[setting.field] = from_env[0], f"env {from_env[1]}"
+        elif section.get(setting.key):
+            raw[setting.field] = unescape(section[setting.key])
+            sources[setting.field] = f"config {where_file} {setting.key}"
+    return raw, sources
+
+
+def _check(
+    name: str, raw: Mapping[str, str], sources: Mapping[str, str], header: str, file: Path
+) -> None:
+    """Required settings present; those checked on read valid (see _CHECKED_ON_READ)."""
+    for setting in SETTINGS:
+        if setting.required and not raw.get(setting.field, "").strip():
+            raise ConfigError(
+                f"Profile '{name}' has no {setting.key} in {display(file)}.",
+                f"Add '{setting.key} = …' to {header} "
+                f"(or set {setting.env[0]}); see config.example.ini.",
+            )
+        value = raw.get(setting.field, "").strip()
+        if value and setting.field in _CHECKED_ON_READ and setting.check(value):
+            raise _invalid(name, setting, value, sources[setting.field])
 
 
 def describe_sources(profile: Profile) -> list[str]:

@@ -165,7 +165,54 @@ def decode_response(raw: str) -> bytes:
 
 def parse_assertion(raw: str) -> Assertion:
     """Parse a base64 SAMLResponse as posted by the sign-in page."""
-    xml = decode_response(raw)
+    root = _response(decode_response(raw))
+    assertion = root.find("a:Assertion", _NS)
+    if assertion is None:
+        if root.find("a:EncryptedAssertion", _NS) is not None:
+            raise SamlError(
+                "The SAML assertion is encrypted; AWS needs it unencrypted.",
+                "Ask your administrator to turn off token encryption for the AWS app.",
+            )
+        raise SamlError("The SAML response has no assertion.", NOT_GENUINE)
+    values = _attributes(assertion)
+    roles = tuple(
+        sorted({parse_role_value(v) for v in values.get(ROLE_ATTRIBUTE, []) if v.strip()})
+    )
+    if not roles:
+        raise SamlError(
+            "The SAML assertion grants no AWS roles.",
+            "Ask your Entra ID administrator to assign you a role in the AWS app.",
+        )
+    duration_text = next(iter(values.get(SESSION_DURATION_ATTRIBUTE, [])), None)
+    try:
+        duration = int(duration_text.strip()) if duration_text else None
+    except ValueError:
+        raise SamlError(
+            "The SAML assertion's SessionDuration is not a number.", ASK_ADMIN
+        ) from None
+    confirmation = assertion.find("a:Subject/a:SubjectConfirmation/a:SubjectConfirmationData", _NS)
+    conditions = assertion.find("a:Conditions", _NS)
+    limits = [
+        _time(node.get("NotOnOrAfter")) for node in (confirmation, conditions) if node is not None
+    ]
+    authn = assertion.find("a:AuthnStatement", _NS)
+    session_name = next(iter(values.get(SESSION_NAME_ATTRIBUTE, [])), None)
+    return Assertion(
+        raw=raw,
+        roles=roles,
+        session_name=session_name.strip() if session_name else None,
+        session_duration=duration,
+        destination=root.get("Destination")
+        or (confirmation.get("Recipient") if confirmation is not None else None),
+        not_on_or_after=min((t for t in limits if t is not None), default=None),
+        session_not_on_or_after=_time(authn.get("SessionNotOnOrAfter"))
+        if authn is not None
+        else None,
+    )
+
+
+def _response(xml: bytes) -> etree._Element:
+    """The samlp:Response element of a genuine, successful answer, or a SamlError."""
     if b"<!DOCTYPE" in xml.upper() or b"<!ENTITY" in xml.upper():
         raise SamlError(
             "The SAML response contains a DTD, which a genuine one never does.", NOT_GENUINE
@@ -191,56 +238,14 @@ def parse_assertion(raw: str) -> Assertion:
             f"The identity provider answered with status {status_value.rsplit(':', 1)[-1]}.",
             "Sign in again; if it persists, ask your Entra ID administrator.",
         )
-    assertion = root.find("a:Assertion", _NS)
-    if assertion is None:
-        if root.find("a:EncryptedAssertion", _NS) is not None:
-            raise SamlError(
-                "The SAML assertion is encrypted; AWS needs it unencrypted.",
-                "Ask your administrator to turn off token encryption for the AWS app.",
-            )
-        raise SamlError("The SAML response has no assertion.", NOT_GENUINE)
+    return root
 
+
+def _attributes(assertion: etree._Element) -> dict[str, list[str]]:
     values: dict[str, list[str]] = {}
     for attribute in assertion.iterfind("a:AttributeStatement/a:Attribute", _NS):
         name = attribute.get("Name", "")
         values.setdefault(name, []).extend(
             (v.text or "") for v in attribute.iterfind("a:AttributeValue", _NS)
         )
-    roles = tuple(
-        sorted({parse_role_value(v) for v in values.get(ROLE_ATTRIBUTE, []) if v.strip()})
-    )
-    if not roles:
-        raise SamlError(
-            "The SAML assertion grants no AWS roles.",
-            "Ask your Entra ID administrator to assign you a role in the AWS app.",
-        )
-    duration_text = next(iter(values.get(SESSION_DURATION_ATTRIBUTE, [])), None)
-    try:
-        duration = int(duration_text.strip()) if duration_text else None
-    except ValueError:
-        raise SamlError(
-            "The SAML assertion's SessionDuration is not a number.", ASK_ADMIN
-        ) from None
-
-    confirmation = assertion.find("a:Subject/a:SubjectConfirmation/a:SubjectConfirmationData", _NS)
-    conditions = assertion.find("a:Conditions", _NS)
-    limits = [
-        _time(node.get("NotOnOrAfter")) for node in (confirmation, conditions) if node is not None
-    ]
-    not_after = min((t for t in limits if t is not None), default=None)
-    authn = assertion.find("a:AuthnStatement", _NS)
-    destination = root.get("Destination") or (
-        confirmation.get("Recipient") if confirmation is not None else None
-    )
-    session_name = next(iter(values.get(SESSION_NAME_ATTRIBUTE, [])), None)
-    return Assertion(
-        raw=raw,
-        roles=roles,
-        session_name=session_name.strip() if session_name else None,
-        session_duration=duration,
-        destination=destination,
-        not_on_or_after=not_after,
-        session_not_on_or_after=_time(authn.get("SessionNotOnOrAfter"))
-        if authn is not None
-        else None,
-    )
+    return values
