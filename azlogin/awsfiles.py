@@ -64,12 +64,12 @@ def read_text(path: Path) -> str:
 
 
 def read_sections(path: Path) -> dict[str, dict[str, str]]:
-    return _parsed(path, read_text(path))
+    return inifile.sections_of(_parsed(path, read_text(path)))
 
 
-def _parsed(path: Path, text: str) -> dict[str, dict[str, str]]:
+def _parsed(path: Path, text: str) -> list[inifile.Line]:
     try:
-        return inifile.sections(text)
+        return inifile.parse(text)
     except inifile.IniSyntaxError as exc:
         raise ConfigError(
             f"{display(path)} line {exc.line_number}: {exc.reason}.",
@@ -99,6 +99,7 @@ class Snapshot:
 
     text: str
     stamp: Stamp | None
+    lines: list[inifile.Line]  # the parse, which a write reuses too
     sections: dict[str, dict[str, str]]
 
 
@@ -107,7 +108,8 @@ def read_snapshot(path: Path) -> Snapshot:
     text = read_text(path)
     if stamp(path) != before:  # written meanwhile: this text belongs to no stamp
         before = (-1, -1, -1, -1, -1)
-    return Snapshot(text, before, _parsed(path, text))
+    lines = _parsed(path, text)
+    return Snapshot(text, before, lines, inifile.sections_of(lines))
 
 
 def update_section(
@@ -135,10 +137,10 @@ def update_sections(
     ``known``: the file as this run read it before; unchanged since, it is not read again.
     """
     with locked(path, lock_timeout, notify):
-        unchanged = known is not None and stamp(path) == known.stamp  # or still missing
-        text = known.text if known is not None and unchanged else read_text(path)
+        reuse = known if known is not None and stamp(path) == known.stamp else None
+        text = reuse.text if reuse is not None else read_text(path)
         try:
-            new_text = inifile.set_sections(text, changes)
+            new_text = inifile.set_sections(text, changes, reuse.lines if reuse else None)
         except inifile.IniSyntaxError as exc:
             raise ConfigError(
                 f"{display(path)} line {exc.line_number}: {exc.reason}.",

@@ -173,11 +173,18 @@ def signed_client(
 
     if not verify:
         sts_guard.quiet_unverified_tls()
+    from botocore.session import Session as CoreSession
+
+    core = CoreSession()
+    from .sts import without_credentials_file
+
+    without_credentials_file(core)
     session = boto3.session.Session(
         aws_access_key_id=creds.access_key_id,
         aws_secret_access_key=creds.secret_access_key,
         aws_session_token=creds.session_token,
         profile_name=profile_name,
+        botocore_session=core,
     )
     client = session.client(
         "sts",

@@ -109,8 +109,13 @@ def parse(text: str) -> list[Line]:
 
 def sections(text: str) -> dict[str, dict[str, str]]:
     """Every section's keys and values (continuation lines joined with newlines)."""
+    return sections_of(parse(text))
+
+
+def sections_of(lines: list[Line]) -> dict[str, dict[str, str]]:
+    """:func:`sections` of a file already parsed."""
     result: dict[str, dict[str, str]] = {}
-    for line in parse(text):
+    for line in lines:
         if line.kind == "section" and line.section is not None:
             result[line.section] = {}
         elif line.kind == "option" and line.section is not None and line.key is not None:
@@ -130,11 +135,16 @@ def set_keys(text: str, section: str, values: Mapping[str, str | None]) -> str:
     return set_sections(text, {section: values})
 
 
-def set_sections(text: str, changes: Mapping[str, Mapping[str, str | None]]) -> str:
+def set_sections(
+    text: str,
+    changes: Mapping[str, Mapping[str, str | None]],
+    lines: list[Line] | None = None,
+) -> str:
     """Return ``text`` with each section's ``values`` set (None deletes a key), in one pass.
 
     Existing keys keep their place, spelling and spacing around the delimiter; new keys
-    go after the section's last key; a missing section is appended at the end.
+    go after the section's last key; a missing section is appended at the end. ``lines``:
+    ``parse(text)``, when the caller has it already.
     """
     for values in changes.values():
         for key, value in values.items():
@@ -147,7 +157,7 @@ def set_sections(text: str, changes: Mapping[str, Mapping[str, str | None]]) -> 
     current: dict[str, str | None] | None = None  # what is left to set in this section
     name = ""
     skipping_key = False
-    for line in parse(text):
+    for line in parse(text) if lines is None else lines:
         if line.kind == "section":
             name = line.section or ""
             current = pending.get(name)

@@ -66,6 +66,7 @@ def client(
     if not verify:
         sts_guard.quiet_unverified_tls()
     session = Session(profile=profile_name)
+    without_credentials_file(session)
     if loader is not None:
         session.register_component("data_loader", loader)
     made = session.create_client(
@@ -83,6 +84,17 @@ def client(
 # resolves). Two profiles differing only in these share a client.
 OWN_KEY_PREFIXES = ("azure_", "azlogin_")
 CREDENTIAL_ONLY_KEYS = frozenset({"credential_process"})
+
+
+def without_credentials_file(session: Any) -> None:
+    """Keep botocore from parsing ~/.aws/credentials for an STS client of ours.
+
+    botocore reads the whole credentials file to learn its profile names when a session
+    first looks at its configuration; an unsigned client needs no credentials and a
+    signed one is handed its keys, and azlogin has read that file already. With a 50 MB
+    file botocore's parse took seconds; with any file it is work done twice.
+    """
+    session.set_config_variable("credentials_file", os.devnull)
 
 
 class ClientCache:
