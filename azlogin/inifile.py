@@ -205,10 +205,14 @@ def _insert(out: list[str], at: int, additions: list[str], nl: str) -> None:
     if at and not out[at - 1].endswith(("\n", "\r")):
         out[at - 1] += nl
     # An indented line after the insertion point would become a continuation of the new
-    # key (botocore's grammar); indenting the new keys as deeply keeps its meaning.
-    following = next((line for line in out[at:] if line.strip()), "")
+    # key (botocore's grammar), even with comment lines between them (configparser skips
+    # those); indenting the new keys as deeply keeps its meaning.
+    following = next(
+        (line for line in out[at:] if line.strip() and not line.lstrip().startswith(("#", ";"))),
+        "",
+    )
     indent = following[: len(following) - len(following.lstrip())]
-    if indent and not following.lstrip().startswith(("#", ";")):
+    if indent:
         additions = [indent + line for line in additions]
     out[at:at] = additions
 

@@ -164,3 +164,14 @@ def test_a_new_key_never_swallows_a_following_indented_header() -> None:
     parser = configparser.RawConfigParser()
     parser.read_string(updated)
     assert parser.sections() == ["a", "b"]
+
+
+def test_new_keys_before_an_indented_header_behind_a_comment_stay_keys() -> None:
+    # Found by hypothesis: configparser skips the comment, so an unindented new key would
+    # swallow the indented header after it as a continuation line.
+    text = "[profile dev]\n# note\n [default]\naws_access_key_id = AKIAKEEP\n"
+    updated = inifile.set_keys(text, "profile dev", {"region": "eu-west-1"})
+    parser = configparser.RawConfigParser()
+    parser.read_string(updated)
+    assert parser.get("profile dev", "region") == "eu-west-1"
+    assert parser.get("default", "aws_access_key_id") == "AKIAKEEP"
