@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import awsfiles, profiles
-from .completion_shells import RENDERERS, Option, Verb
+from .completion_shells import RENDERERS
+from .completion_spec import Option, Verb
 from .errors import UsageError
 
 if TYPE_CHECKING:
