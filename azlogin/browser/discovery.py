@@ -12,10 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
-from ..errors import BrowserError, ConfigError
-from ..redact import SECRET_VARIABLES
+from ..errors import BrowserError
+from .environment import browser_env, proxy_from_env
 
 # Playwright channels: the installed Chrome/Edge builds it knows how to find itself.
 CHANNELS = frozenset(
@@ -127,47 +126,6 @@ def _explicit(
     )
 
 
-def proxy_from_env(env: Mapping[str, str]) -> dict[str, str] | None:
-    """Playwright proxy settings from HTTPS_PROXY / NO_PROXY (either case)."""
-    url = env.get("HTTPS_PROXY") or env.get("https_proxy")
-    if not url:
-        return None
-    parts = urlsplit(url if "://" in url else f"http://{url}")
-    try:
-        port = parts.port
-    except ValueError:  # "proxy:abc", "proxy:99999"
-        port = -1
-    if not parts.hostname or port == -1:
-        # Never echo the URL: it may carry the proxy's password.
-        raise ConfigError(
-            "HTTPS_PROXY is not a proxy URL (host or port missing or invalid).",
-            "Set it like http://proxy.example.com:3128, or unset it.",
-        )
-    server = f"{parts.scheme}://{parts.hostname}" + (f":{port}" if port else "")
-    proxy = {"server": server}
-    if parts.username:
-        proxy["username"] = unquote(parts.username)
-        proxy["password"] = unquote(parts.password or "")
-    bypass = env.get("NO_PROXY") or env.get("no_proxy")
-    if bypass:
-        proxy["bypass"] = ",".join(_bypass_rules(bypass))
-    return proxy
-
-
-def _bypass_rules(no_proxy: str) -> list[str]:
-    """NO_PROXY as Chromium bypass rules. For curl and botocore "corp.example" covers its
-    subdomains too; for Chromium only that host, so the subdomain rule is added."""
-    rules = []
-    for entry in (e.strip() for e in no_proxy.split(",")):
-        if not entry:
-            continue
-        rules.append(entry)
-        host = entry.rsplit(":", 1)[0] if entry.count(":") == 1 else entry
-        if "." in host and not entry.startswith((".", "*")) and any(c.isalpha() for c in host):
-            rules.append("*." + entry)
-    return rules
-
-
 def in_container(exists: Callable[[str], bool] = os.path.exists) -> bool:
     if exists("/.dockerenv") or exists("/run/.containerenv"):
         return True
@@ -214,62 +172,6 @@ def launch_options(
     if proxy:
         options["proxy"] = proxy
     return options
-
-
-DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY", "XDG_RUNTIME_DIR")
-# What Chromium never needs: AWS keys (a renderer handles hostile web content and can see
-# its environment), and azlogin's own secret inputs (SECRET_VARIABLES).
-AWS_SECRET_VARIABLES = (
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_SECURITY_TOKEN",
-)
-# Where programs keep per-user files; under ``home`` they must follow it out of the real one.
-XDG_HOMES = ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME")
-
-
-def is_secret_input(name: str) -> bool:
-    """AZURE_DEFAULT_PASSWORD, AZLOGIN_MFA_CODE, AZLOGIN_TOTP_SECRET, in any case."""
-    return name.upper() in SECRET_VARIABLES
-
-
-def browser_env(
-    env: Mapping[str, str], base: Mapping[str, str] | None = None, *, home: Path | None = None
-) -> dict[str, str]:
-    """The browser's environment: this process's without secrets (AWS keys, azlogin's secret
-    inputs, proxy passwords), with the display taken from ``env`` (the one azlogin was
-    configured with), so a visible window opens where azlogin was told; ``home`` replaces
-    HOME (see :func:`~azlogin.browser.session.browser_home`)."""
-    merged: dict[str, str] = {}
-    for name, value in (os.environ if base is None else base).items():
-        upper = name.upper()
-        if is_secret_input(name) or upper in AWS_SECRET_VARIABLES:
-            continue
-        # The proxy reaches Chromium through Playwright's ``proxy`` option; these would only
-        # show the password to every process the browser starts.
-        merged[name] = without_userinfo(value) if upper.endswith("_PROXY") else value
-    for name in DISPLAY_VARIABLES:
-        if name in env:
-            merged[name] = env[name]
-    if home is not None:
-        real = merged.get("HOME")
-        if real and "XAUTHORITY" not in merged:  # X finds its cookie in the real home
-            merged["XAUTHORITY"] = str(Path(real) / ".Xauthority")
-        for name in XDG_HOMES:
-            merged.pop(name, None)
-        merged["HOME"] = str(home)
-    return merged
-
-
-def without_userinfo(url: str) -> str:
-    """A proxy URL without ``user:password@`` (a password may itself hold ``@`` or ``/``)."""
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        scheme, rest = "", url
-    if "@" not in rest:
-        return url
-    return f"{scheme}{sep}{rest.rsplit('@', 1)[1]}"
 
 
 def context_options(*, verify_ssl: bool) -> dict[str, Any]:

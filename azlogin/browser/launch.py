@@ -21,10 +21,10 @@ from .discovery import (
     INSTALL_HINT,
     context_options,
     find_browser,
-    is_secret_input,
     launch_options,
     needs_no_sandbox,
 )
+from .environment import is_secret_input
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Playwright

@@ -9,12 +9,11 @@ import pytest
 
 from azlogin.browser.discovery import (
     BrowserChoice,
-    browser_env,
     display_available,
     find_browser,
     launch_options,
-    proxy_from_env,
 )
+from azlogin.browser.environment import browser_env, proxy_from_env
 from azlogin.errors import BrowserError
 
 

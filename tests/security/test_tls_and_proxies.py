@@ -18,7 +18,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from azlogin.browser.discovery import BrowserChoice, launch_options, proxy_from_env
+from azlogin.browser.discovery import BrowserChoice, launch_options
+from azlogin.browser.environment import proxy_from_env
 from azlogin.errors import ConfigError, ExitStatus
 from azlogin.sandbox import Sandbox
 from azlogin.sandbox.scenario import DEFAULT_TENANT_ID
