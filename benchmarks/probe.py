@@ -30,7 +30,7 @@ STARTED = time.perf_counter()
 # (module, attribute path, phase name): what a sign-in spends its time on.
 PHASES = (
     ("azlogin.browser", "start_browser", "browser start"),
-    ("azlogin.browser.flow", "SignIn.run", "sign-in pages"),
+    ("azlogin.browser.flow", "PageWalk.run", "sign-in pages"),
     ("azlogin.browser.launch", "BrowserHandle.close", "browser close"),
     ("azlogin.sts", "client", "STS client build"),
     ("azlogin.sts", "assume_role_with_saml", "STS call"),

@@ -102,7 +102,7 @@ class BrowserSignIn:
         return ui.choose("Finish the sign-in yourself?", options, "gui") == "gui"
 
     def _attempt(self, profile: Profile, ui: UI, options: SignInOptions, mode: BrowserMode) -> str:
-        from .flow import SignIn
+        from .flow import PageWalk
 
         remembered = profile.remember_me and session.has_session(profile, self.state_dir)
         user_data = (
@@ -119,7 +119,7 @@ class BrowserSignIn:
         try:
             capture = Capture(AcsMatcher.for_url(profile.acs_url))
             capture.install(handle.context)
-            flow = SignIn(
+            flow = PageWalk(
                 handle, capture, profile, ui, options, state_dir=self.state_dir,
                 page_timeout=self.page_timeout,
             )  # fmt: skip
