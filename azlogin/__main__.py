@@ -84,9 +84,9 @@ def _run(
     from .runtime import Runtime
 
     def provider() -> AssertionProvider:
-        from .browser import BrowserSignIn
+        from .signin.hybrid import HybridSignIn
 
-        return BrowserSignIn(env)
+        return HybridSignIn(env)
 
     from .sts import ClientCache  # no botocore until a client is built
 

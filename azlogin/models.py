@@ -30,6 +30,7 @@ class Profile:
     acs_url: str = "https://signin.aws.amazon.com/saml"
     browser: str | None = None
     mfa_method: str | None = None
+    signin: str = "auto"  # settings.SIGNIN_CHOICES
     account_aliases: str | None = None  # "111111111111=dev, 222222222222=prod"
     federation_url: str | None = None  # the console's federation endpoint, if not AWS's
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)

@@ -29,7 +29,7 @@ BY_FIELD = {setting.field: setting for setting in SETTINGS}
 
 # Checked when a profile is read; the others are checked where they are used, or not at all
 # (an app ID URI is whatever Entra's app says it is).
-_CHECKED_ON_READ = ("tenant_id", "remember_me", "mfa_method", "region")
+_CHECKED_ON_READ = ("tenant_id", "remember_me", "mfa_method", "region", "signin")
 
 
 def env_value(env: Mapping[str, str], names: tuple[str, ...]) -> tuple[str, str] | None:
@@ -140,6 +140,7 @@ def load_profile(
         acs_url=raw.get("acs_url") or default_acs_url(region),
         browser=raw.get("browser"),
         mfa_method=settings.mfa_method(raw.get("mfa_method", "")),
+        signin=raw.get("signin", "auto").strip().lower(),
         account_aliases=raw.get("account_aliases"),
         federation_url=raw.get("federation_url"),
         sources=sources,

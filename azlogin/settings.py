@@ -20,6 +20,8 @@ MAX_DURATION_HOURS = 12.0
 DEFAULT_AUTHORITY = "login.microsoftonline.com"
 # The MFA methods of Entra's "verify your identity" page, as its proofs name them, and the
 # words people write for them (any case).
+# How to sign in: Entra's protocol over HTTP first, the browser where a page needs it.
+SIGNIN_CHOICES = ("auto", "browser", "http")
 MFA_METHODS = ("PhoneAppNotification", "PhoneAppOTP", "OneWaySMS", "TwoWayVoiceMobile")
 MFA_ALIASES = {
     "push": "PhoneAppNotification", "notification": "PhoneAppNotification",
@@ -189,6 +191,15 @@ SETTINGS = (
         lambda text: mfa_method(text) is not None,
         "not an MFA method Entra names",
         f"Use one of: {', '.join(MFA_METHODS)} (or push, totp, sms, call).",
+    ),
+    Setting(
+        "signin",
+        "azlogin_signin",
+        ("AZLOGIN_SIGNIN",),
+        lambda text: text.strip().lower() in SIGNIN_CHOICES,
+        "not one of " + ", ".join(SIGNIN_CHOICES),
+        "auto: over HTTP, the browser where a page needs it; browser: always the browser; "
+        "http: never a browser.",
     ),
     Setting("account_aliases", "azlogin_account_aliases"),
     # Read by `azlogin console` for any profile, chained ones too (see console_endpoints).

@@ -15,16 +15,17 @@ import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import BrowserError, ConfigError, Interrupted, PromptRequired, SignInError
 from ..models import BrowserMode, Profile, SignInOptions
 from ..saml import login_url
 from ..ui import UI, Option
-from . import session
+from . import session, takeover
 from .capture import AcsMatcher, Capture
 from .discovery import display_available
-from .launch import start_browser
+from .launch import BrowserHandle, start_browser
+from .takeover import FirstAnswer
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -42,6 +43,15 @@ class _StaleSession(Exception):
         self.error = error
 
 
+class _Page:
+    """A page the browser starts at: the HTTP path's hand-over, or the page a headless
+    window stopped at, re-opened in a visible one (shaped as ``takeover.FirstAnswer``)."""
+
+    def __init__(self, url: str, body: str, cookies: list[dict[str, Any]]) -> None:
+        self.url, self.body, self.cookies = url, body, cookies
+        self.status, self.content_type = 200, "text/html; charset=utf-8"
+
+
 class BrowserSignIn:
     """Gets a SAML assertion by signing in to Entra ID in a (usually headless) browser.
 
@@ -56,6 +66,9 @@ class BrowserSignIn:
         self.page_timeout = _seconds(self.env, "AZLOGIN_PAGE_TIMEOUT", DEFAULT_PAGE_TIMEOUT)
         # Called with the page once a visible (GUI-mode) window opened: tests play the person.
         self.gui_hook: Callable[[Page], None] | None = None
+        # Given the authority host's cookies after a remembering sign-in (the HTTP path's
+        # remembered session).
+        self.keep_cookies: Callable[[list[dict[str, Any]]], None] | None = None
 
     def get_assertion(self, profile: Profile, ui: UI, options: SignInOptions) -> str:
         """The base64 SAMLResponse exactly as the hand-off page posted it."""
@@ -72,11 +85,23 @@ class BrowserSignIn:
         finally:
             session.hand_back(self.state_dir)  # under sudo: what the browser wrote
 
-    def _sign_in(self, profile: Profile, ui: UI, options: SignInOptions) -> str:
+    def continue_from(
+        self, start: FirstAnswer, profile: Profile, ui: UI, options: SignInOptions
+    ) -> str:
+        """Sign in from the page the HTTP path handed over (its caller holds the identity's
+        lock and has handled --reset-session)."""
+        try:
+            return self._sign_in(profile, ui, options, start)
+        except KeyboardInterrupt:
+            raise Interrupted("Sign-in cancelled.") from None
+
+    def _sign_in(
+        self, profile: Profile, ui: UI, options: SignInOptions, start: FirstAnswer | None = None
+    ) -> str:
         mode, retried = options.mode, False
         while True:
             try:
-                return self._attempt(profile, ui, options, mode)
+                return self._attempt(profile, ui, options, mode, start)
             except _StaleSession as stale:
                 if retried:
                     raise stale.error from None
@@ -89,9 +114,10 @@ class BrowserSignIn:
                 if not self._offer_window(exc, ui, mode):
                     raise
                 mode = BrowserMode.GUI
+                start = getattr(exc, "at", None) or start
 
     def _offer_window(self, exc: SignInError, ui: UI, mode: BrowserMode) -> bool:
-        from .flow import UnknownPage
+        from .failures import UnknownPage
 
         if not (isinstance(exc, UnknownPage) and mode is BrowserMode.HEADLESS):
             return False
@@ -101,10 +127,20 @@ class BrowserSignIn:
         options = [Option("gui", "Continue in a visible browser window"), Option("stop", "Stop")]
         return ui.choose("Finish the sign-in yourself?", options, "gui") == "gui"
 
-    def _attempt(self, profile: Profile, ui: UI, options: SignInOptions, mode: BrowserMode) -> str:
+    def _attempt(
+        self,
+        profile: Profile,
+        ui: UI,
+        options: SignInOptions,
+        mode: BrowserMode,
+        start: FirstAnswer | None,
+    ) -> str:
+        from .failures import UnknownPage
         from .flow import PageWalk
 
-        remembered = profile.remember_me and session.has_session(profile, self.state_dir)
+        remembered = (
+            start is None and profile.remember_me and session.has_session(profile, self.state_dir)
+        )
         user_data = (
             session.open_session_dir(profile, self.state_dir) if profile.remember_me else None
         )
@@ -123,14 +159,22 @@ class BrowserSignIn:
                 handle, capture, profile, ui, options, state_dir=self.state_dir,
                 page_timeout=self.page_timeout,
             )  # fmt: skip
-            url = login_url(
-                profile, request_id="id" + uuid.uuid4().hex, now=datetime.now(timezone.utc)
-            )
+            if start is not None:
+                takeover.start_at(handle.context, handle.page, start)
+                url = start.url
+            else:
+                url = login_url(
+                    profile, request_id="id" + uuid.uuid4().hex, now=datetime.now(timezone.utc)
+                )
             try:
                 if mode is BrowserMode.GUI:
-                    return flow.run_gui(url, self.gui_hook)
-                return flow.run(url)
+                    assertion = flow.run_gui(url, self.gui_hook)
+                else:
+                    assertion = flow.run(url)
             except (PromptRequired, BrowserError):
+                raise
+            except UnknownPage as exc:
+                exc.at = _where_it_stopped(handle)  # type: ignore[attr-defined]
                 raise
             except SignInError as exc:
                 # A remembered session that dead-ends before we typed anything is stale
@@ -138,10 +182,25 @@ class BrowserSignIn:
                 if remembered and not flow.spent and mode is not BrowserMode.GUI:
                     raise _StaleSession(exc) from None
                 raise
+            if profile.remember_me and self.keep_cookies is not None:
+                self.keep_cookies(takeover.session_cookies(handle.context, profile.authority_url))
+            return assertion
         finally:
             handle.close()
             if user_data is not None:
                 session.drop_restore_data(user_data)
+
+
+def _where_it_stopped(handle: BrowserHandle) -> _Page | None:
+    """The page a headless window stopped at, to re-open it in a visible one."""
+    try:
+        url, body = handle.page.url, handle.page.content()
+        if not url.startswith(("http://", "https://")):
+            return None
+        return _Page(url, body, [dict(c) for c in handle.context.cookies()])
+    except Exception as exc:  # a crashed page: the visible window starts over instead
+        log.debug("could not keep the page for the visible window: %s", type(exc).__name__)
+        return None
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:

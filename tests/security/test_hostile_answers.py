@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from botocore.loaders import create_loader
 
-import azlogin.browser
+import azlogin.signin.hybrid
 from azlogin import chain, sts, sts_guard
 from azlogin.__main__ import main
 from azlogin.errors import AwsError, ExitStatus
@@ -294,7 +294,7 @@ def run_login(
     argv = ["--profile", "hostile", "--no-prompt", "--force-refresh", *(["--debug"] * debug)]
     out, err = io.StringIO(), io.StringIO()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(azlogin.browser, "BrowserSignIn", provider)
+        patch.setattr(azlogin.signin.hybrid, "HybridSignIn", provider)
         # botocore reads the process environment (AWS_ENDPOINT_URL_STS…), so main does too.
         for key, value in {**home_variables(home), **env}.items():
             patch.setenv(key, value)

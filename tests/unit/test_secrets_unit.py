@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-import azlogin.browser
+import azlogin.signin.hybrid
 import azlogin.sts
 from azlogin.__main__ import main
 
@@ -68,7 +68,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 def run_with(
     monkeypatch: pytest.MonkeyPatch, env: dict[str, str], error: Exception | None
 ) -> tuple[int, str]:
-    monkeypatch.setattr(azlogin.browser, "BrowserSignIn", CanaryBrowser)
+    monkeypatch.setattr(azlogin.signin.hybrid, "HybridSignIn", CanaryBrowser)
     monkeypatch.setattr(azlogin.sts, "client", lambda *a, **k: CanarySts(error))
     err = io.StringIO()
     code = main(

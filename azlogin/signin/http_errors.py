@@ -1,0 +1,43 @@
+"""httpx's failures, said as the browser path says them: one line, the host, what to do."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from ..errors import SignInError
+from ..models import Profile, SignInOptions
+
+
+@contextlib.contextmanager
+def transport_errors(profile: Profile, options: SignInOptions) -> Iterator[None]:
+    import httpx
+
+    host = urlsplit(profile.authority_url).netloc
+    try:
+        yield
+    except httpx.TimeoutException:
+        raise SignInError(
+            f"The sign-in host {host} did not answer in time.",
+            "Check the network or proxy (HTTPS_PROXY); AZLOGIN_PAGE_TIMEOUT sets the limit.",
+        ) from None
+    except httpx.ProxyError:
+        raise SignInError(
+            f"The proxy refused the connection to {host}.",
+            "Check HTTPS_PROXY and NO_PROXY.",
+        ) from None
+    except httpx.ConnectError as exc:
+        certificate = "CERTIFICATE" in str(exc).upper()
+        raise SignInError(
+            f"Could not connect to {host}"
+            + (": its certificate is not trusted." if certificate else "."),
+            "Point REQUESTS_CA_BUNDLE at your company's CA bundle (or --no-verify-ssl)."
+            if certificate
+            else "Check the network, the proxy (HTTPS_PROXY) and azlogin_authority_host.",
+        ) from None
+    except httpx.HTTPError as exc:  # a broken answer: said by kind, never by its content
+        raise SignInError(
+            f"The connection to {host} failed ({type(exc).__name__}).",
+            "Try again; AZLOGIN_SIGNIN=browser signs in through the browser instead.",
+        ) from None

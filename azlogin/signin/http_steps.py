@@ -1,0 +1,129 @@
+"""What the HTTP path does on each page kind it knows: the same decisions as the browser's
+page table (``browser/pages.py``), made on ``$Config`` and the protocol's JSON answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import SignInError
+from ..redact import SECRETS
+from .entra_page import EntraPage
+from .http import MAX_ATTEMPTS, HttpSignIn, form_fields
+from .http_mfa import mfa
+
+Step = Callable[[HttpSignIn, EntraPage], EntraPage]
+
+PASSWORD_ERRORS = ("passwordError", "service_exception_message")
+
+
+def sign_in(s: HttpSignIn, page: EntraPage) -> EntraPage:
+    """ConvergedSignIn: the username (GetCredentialType), then the password."""
+    cfg = page.config or {}
+    if cfg.get("arrSessions"):  # "pick an account": how a tile posts is not public
+        raise s.hand_over(page, "the page asks to pick an account")
+    code = page.error_code
+    if code and s.given.username is None:
+        raise s.fail(page, code)  # before we sent anything: an error of the request itself
+    if s.given.username is None:
+        _identify(s, page)
+    elif code:
+        _password_refused(s, page, code)
+    elif s.attempts.get("password"):
+        raise s.hand_over(page, "the sign-in page came back without saying why")
+    who = s.given.username or s.profile.username or "this account"
+    password = s.ui.ask_password(who)
+    SECRETS.add(password)
+    s.attempt("password")
+    s.given.password = password
+    username = s.given.username or ""
+    fields = form_fields(page, login=username, loginfmt=username, passwd=password, type="11")
+    fields["hpgrequestid"] = str(cfg.get("sessionId") or "")
+    return s.post_form(page, str(cfg["urlPost"]), fields)
+
+
+def _identify(s: HttpSignIn, page: EntraPage) -> None:
+    """Ask for the username until Entra knows it; hand over what only the browser can do."""
+    cfg = page.config or {}
+    username = s.ui.ask_username(s.profile.username)
+    while True:
+        answer = s.post_json(page, str(cfg["urlGetCredentialType"]), {
+            "username": username,
+            "isOtherIdpSupported": True,
+            "originalRequest": cfg.get("sCtx"),
+            "flowToken": cfg.get("sFT"),
+        })  # fmt: skip
+        exists = answer.get("IfExistsResult") if isinstance(answer, dict) else None
+        if isinstance(answer, dict) and answer.get("apiCanary"):
+            page = _with_config(page, apiCanary=answer["apiCanary"])
+        if exists == 1:  # unknown user: asked again, as the browser path does
+            if not s.ui.interactive or s.attempt("username") >= MAX_ATTEMPTS:
+                raise s.fail(page, "50034")
+            s.ui.warn(f"Entra does not know {username}.")
+            username = s.ui.ask_username(username)
+            continue
+        s.given.username = username
+        if exists != 0 or not isinstance(answer, dict):
+            raise s.hand_over(page, f"GetCredentialType answered IfExistsResult={exists!r}")
+        _check_credentials(s, page, answer.get("Credentials"))
+        return
+
+
+def _check_credentials(s: HttpSignIn, page: EntraPage, creds: Any) -> None:
+    if not isinstance(creds, dict):
+        raise s.hand_over(page, "GetCredentialType answered no Credentials")
+    for key, what in (
+        ("FederationRedirectUrl", "the organisation signs in at its own identity provider"),
+        ("RemoteNgcParams", "Entra offers phone sign-in"),
+        ("FidoParams", "Entra offers a passkey"),
+    ):
+        if creds.get(key):
+            raise s.hand_over(page, what)
+    if creds.get("HasPassword") is False:
+        raise s.hand_over(page, "the account has no password")
+
+
+def _password_refused(s: HttpSignIn, page: EntraPage, code: str) -> None:
+    text = page.error_text(*PASSWORD_ERRORS)
+    if code != "50126":  # locked, disabled, expired: asking again cannot help
+        raise s.fail(page, code, text)
+    if not s.ui.interactive or s.attempts.get("password", 0) >= MAX_ATTEMPTS:
+        raise s.fail(page, "50126", text)
+    s.ui.warn(text or "Your account or password is incorrect.")
+
+
+def _with_config(page: EntraPage, **changes: Any) -> EntraPage:
+    from dataclasses import replace
+
+    return replace(page, config={**(page.config or {}), **changes})
+
+
+def stay_signed_in(s: HttpSignIn, page: EntraPage) -> EntraPage:
+    # Yes sets ESTSAUTHPERSISTENT, which azlogin keeps only for remembering profiles.
+    fields = form_fields(page, LoginOptions="1" if s.profile.remember_me else "3")
+    return s.post_form(page, "/kmsi", fields)
+
+
+def ending(default_code: str) -> Step:
+    def step(s: HttpSignIn, page: EntraPage) -> EntraPage:
+        raise s.fail(page, default_code)
+
+    return step
+
+
+def service_error(s: HttpSignIn, page: EntraPage) -> EntraPage:
+    if not page.error_code and not page.error_text("service_exception_message"):
+        raise s.hand_over(page, "an error page without an error")
+    raise s.fail(page)
+
+
+STEPS: dict[str, Step] = {
+    "sign-in": sign_in,
+    "mfa": mfa,
+    "stay-signed-in": stay_signed_in,
+    "service-error": service_error,
+    "conditional-access": ending("53003"),
+    "password-expired": ending("50055"),
+}
+
+__all__ = ["STEPS", "SignInError"]
