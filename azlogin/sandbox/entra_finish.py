@@ -10,22 +10,26 @@ interrupts: conditional access]. Which page shows at each checkpoint is the gall
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Mapping
 
 from werkzeug.wrappers import Request, Response
 
-from azlogin.sandbox import entra_gallery
+from azlogin.sandbox import disguise, entra_gallery
 from azlogin.sandbox.assertion import build_saml_response
+from azlogin.sandbox.entra_cookies import delete_cookie, set_cookie
 from azlogin.sandbox.entra_errors import EntraError
-from azlogin.sandbox.entra_pages import handoff_page, tfa_page
+from azlogin.sandbox.entra_pages import handoff_page
 from azlogin.sandbox.entra_state import (
     FLOW_COOKIE,
     PERSISTENT_COOKIE,
     PERSISTENT_DAYS,
+    SESSION_COOKIE,
     EntraState,
     Flow,
     Stage,
 )
+from azlogin.sandbox.entra_views import tfa_page
 from azlogin.sandbox.gallery import BEFORE_HAND_OFF, FIRST_FACTOR, REMEMBER, SINGLE_SIGN_ON
 from azlogin.sandbox.scenario import RoleSpec, Tenant, User
 
@@ -56,7 +60,7 @@ def after_first_factor(
     # Phone sign-in is itself multi-factor, so it satisfies the MFA requirement.
     if user.mfa and not flow.phone_sign_in:
         flow.stage = Stage.MFA
-        return tfa_page(flow, tenant, user)
+        return tfa_page(flow, tenant, user, hidden=disguise.hides(state.scenario, "tfa", [user]))
     return after_mfa(state, flow, tenant, user, request)
 
 
@@ -129,11 +133,11 @@ def hand_off(
     remember: bool,
 ) -> Response:
     """Issue the SAMLResponse; the flow is spent whatever happens next."""
-    state.flows.discard(flow)
     state.phone.cancel(flow.flow_id)
     fault = state.scenario.faults.service_error
-    if fault:
+    if fault:  # raised while the flow still names its user (a disguised error page)
         raise EntraError(fault)
+    state.flows.discard(flow)
     saml_response = build_saml_response(
         key=state.key,
         tenant_id=tenant.tenant_id,
@@ -147,20 +151,17 @@ def hand_off(
         session_duration=user.session_duration,
     )
     state.sign_ins[user.username] += 1
-    response = handoff_page(flow.acs_url, saml_response, flow.relay_state)
-    response.delete_cookie(FLOW_COOKIE, path="/")
+    hidden = disguise.hides(state.scenario, "hand-off", [user])
+    response = handoff_page(flow.acs_url, saml_response, flow.relay_state, hidden=hidden)
+    delete_cookie(response, FLOW_COOKIE)
+    # ESTSAUTH, the browser-session cookie, as Entra sets it; the sandbox signs in silently
+    # only from ESTSAUTHPERSISTENT ("stay signed in"), so "No" asks again in any browser.
+    set_cookie(response, SESSION_COOKIE, secrets.token_urlsafe(32))
     if remember:
         session = state.sessions.remember(
             request.cookies.get(PERSISTENT_COOKIE), tenant.tenant_id, user.username
         )
-        response.set_cookie(
-            PERSISTENT_COOKIE,
-            session.session_id,
-            max_age=PERSISTENT_DAYS * 86400,
-            path="/",
-            httponly=True,
-            samesite="Lax",
-        )
+        set_cookie(response, PERSISTENT_COOKIE, session.session_id, max_age=PERSISTENT_DAYS * 86400)
     return response
 
 

@@ -1,24 +1,25 @@
 """Serving the gallery's pages: show one with its own flow token, and check what comes back.
 
-Each shown page gets a fresh flow token (the page before it can no longer post) and the
-flow remembers which page is pending; an answer must name that page's form, carry that
-token, the flow's ``ctx`` and every declared field under Entra's exact names, and it spends
-the token, so no answer, and no skip link, works twice. A page without forms is a dead
-end: the flow ends as it is shown.
+Each shown page gets a fresh flow token and canary (the page before it can no longer
+post) and the flow remembers which page is pending; an answer must name that page's form,
+carry that token, the flow's ``ctx``, the page's ``canary`` (POST forms; a GET link such
+as the skip URL carries none, as Entra's) and every declared field under Entra's exact
+names, and it spends the token, so no answer, and no skip link, works twice. A page
+without forms is a dead end: the flow ends as it is shown.
 """
 
 from __future__ import annotations
 
-import hmac
 import uuid
 from typing import Any
 from urllib.parse import urlencode
 
 from werkzeug.wrappers import Request, Response
 
-from azlogin.sandbox import gallery
+from azlogin.sandbox import disguise, gallery
 from azlogin.sandbox.entra_errors import EntraError
 from azlogin.sandbox.entra_pages import page as converged_page
+from azlogin.sandbox.entra_request import require, same
 from azlogin.sandbox.entra_state import FLOW_COOKIE, EntraState, Flow, Stage
 from azlogin.sandbox.gallery import Form, GalleryPage
 from azlogin.sandbox.scenario import Tenant, User
@@ -43,12 +44,14 @@ def show(
         flow.stage, flow.page, flow.checkpoint = Stage.PAGE, page.name, checkpoint
     else:
         state.flows.discard(flow)
+    flow.refresh_canaries()
     error = EntraError(page.code, pgid=page.pgid, message=page.message) if page.code else None
     urls = {form.url: _url(form, flow) for form in page.forms}
     flag = getattr(user, page.flag) if page.flag else ""
     values = {
         "flow_token": flow.token,
         "ctx": flow.ctx,
+        "canary": flow.canary,
         "username": user.username,
         "tenant": tenant.domain,
         "flag": str(flag),
@@ -56,7 +59,7 @@ def show(
         "error_details": _details(error, state) if error else "",
         **urls,
     }
-    config: dict[str, Any] = {"sFT": flow.token, "sCtx": flow.ctx, **urls, **page.config}
+    config: dict[str, Any] = {**urls, **page.config}
     if page.flag_config:
         config[page.flag_config] = flag
     return converged_page(
@@ -64,8 +67,10 @@ def show(
         pgid=page.pgid,
         body=fill(page.body, values),
         tenant=tenant.domain,
+        flow=flow,
         config=config,
         error=error,
+        hidden=disguise.hides(state.scenario, page.name, [user]),
     )
 
 
@@ -96,8 +101,12 @@ def accept(state: EntraState, request: Request) -> tuple[Flow, str]:
         raise EntraError("165000", "This step does not belong at this point of the sign-in.")
     sent = request.form if form.method == "POST" else request.args
     flow = state.flows.get(flow_id, sent.get(form.token), Stage.PAGE)
-    if form.ctx and not hmac.compare_digest(sent.get(form.ctx, ""), flow.ctx):
-        raise EntraError("165000")
+    if form.ctx:
+        require(sent, form.ctx)
+        same(sent[form.ctx], flow.ctx, "The sign-in context is not this sign-in's.")
+    if form.method == "POST":
+        require(sent, "canary")
+        same(sent["canary"], flow.canary, "The canary is not the page's.")
     for name, value in form.fields.items():
         if sent.get(name) != value:
             raise EntraError("90014", f"The field '{name}' is missing or not '{value}'.")

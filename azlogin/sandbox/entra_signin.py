@@ -1,25 +1,25 @@
-"""Handlers of the sign-in document: the SAML entry point, username lookup, password,
-phone sign-in, the account picker, personal accounts and sign-out."""
+"""Handlers of the sign-in document: the SAML entry point, username lookup, the phone
+sign-in's polling, personal accounts and sign-out (its form POST is ``entra_login``)."""
 
 from __future__ import annotations
 
-import hmac
 import re
-from collections.abc import Mapping
+import secrets
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
+from azlogin.sandbox import disguise, entra_views
 from azlogin.sandbox.authn_request import AuthnRequest, decode_authn_request
+from azlogin.sandbox.entra_cookies import set_cookie
 from azlogin.sandbox.entra_errors import EntraError
-from azlogin.sandbox.entra_finish import after_first_factor, flow_tenant, flow_user, single_sign_on
-from azlogin.sandbox.entra_pages import json_response, page, signin_page
-from azlogin.sandbox.entra_request import form_flow, json_body, json_flow, json_text
+from azlogin.sandbox.entra_finish import flow_tenant, single_sign_on
+from azlogin.sandbox.entra_pages import json_response, page
+from azlogin.sandbox.entra_request import json_flow, json_text
 from azlogin.sandbox.entra_state import (
     FLOW_COOKIE,
-    LOCKOUT_THRESHOLD,
     PERSISTENT_COOKIE,
     EntraState,
     Flow,
@@ -35,8 +35,6 @@ _AWS_ACS = re.compile(
     r"|^https://signin\.amazonaws\.cn/saml$"
 )
 MAX_QUERY_BYTES = 32 * 1024
-# Form field "type": which step a POST to /{tenant}/login completes (the sandbox's numbering).
-PASSWORD, PHONE_SIGN_IN, PICK_ACCOUNT = "11", "22", "28"
 
 Accounts = list[tuple[RememberedAccount, User]]
 
@@ -70,8 +68,17 @@ def start(state: EntraState, request: Request, args: Mapping[str, str]) -> Respo
         state.flows.discard(flow)
         raise
     if flow.flow_id in state.flows:
-        response.set_cookie(FLOW_COOKIE, flow.flow_id, path="/", httponly=True, samesite="Lax")
+        set_cookie(response, FLOW_COOKIE, flow.flow_id)
     return response
+
+
+def signin_page(
+    state: EntraState, flow: Flow, tenant: Tenant, users: Iterable[User | None] = (), **view: Any
+) -> Response:
+    """The sign-in document, disguised when the flow's (or the picker's) users say so."""
+    name = "pick-an-account" if view.get("view") == "picker" else "sign-in"
+    hidden = disguise.hides(state.scenario, name, users)
+    return entra_views.signin_page(flow, tenant, hidden=hidden, **view)
 
 
 def _first_page(
@@ -84,12 +91,13 @@ def _first_page(
             return single_sign_on(state, flow, tenant, active[0], request)
         raise EntraError("16000" if active else "50058")
     if authn.force_authn or not accounts:
-        return signin_page(flow, tenant)
+        return signin_page(state, flow, tenant)
     # One remembered, signed-in account completes silently (unless the scenario wants the
     # picker); several accounts, or only signed-out ones, make Entra ask which one.
     if len(accounts) == 1 and active and not state.scenario.faults.account_picker:
         return single_sign_on(state, flow, tenant, active[0], request)
-    return signin_page(flow, tenant, view="picker", accounts=accounts)
+    users = [user for _, user in accounts]
+    return signin_page(state, flow, tenant, users, view="picker", accounts=accounts)
 
 
 def remembered_accounts(state: EntraState, request: Request, tenant: Tenant) -> Accounts:
@@ -103,9 +111,10 @@ def remembered_accounts(state: EntraState, request: Request, tenant: Tenant) -> 
 
 
 def credential_type(state: EntraState, request: Request, args: Mapping[str, str]) -> Response:
-    """``POST /common/GetCredentialType``: what the page shows after "Next"."""
-    body = json_body(request)
-    flow = json_flow(state, body, request, Stage.IDENTIFY)
+    """``POST /common/GetCredentialType``: what the page shows after "Next". It does not
+    spend the flow token, but the page's calls must use the apiCanary it answers."""
+    flow, body = json_flow(state, request, Stage.IDENTIFY)
+    flow.api_canary = secrets.token_urlsafe(32)
     tenant = flow_tenant(state, flow)
     username = json_text(body, "username").strip()
     user = tenant.user(username)
@@ -122,6 +131,7 @@ def credential_type(state: EntraState, request: Request, args: Mapping[str, str]
         "ThrottleStatus": 0,
         "IsSignupDisallowed": True,
         "Credentials": credentials,
+        "apiCanary": flow.api_canary,
     }
     if user is None:
         return json_response(result)
@@ -133,77 +143,19 @@ def credential_type(state: EntraState, request: Request, args: Mapping[str, str]
     elif user.passwordless:
         # Entra rings the phone as soon as it knows who signs in.
         state.phone.send(flow.flow_id, user)
-        credentials.update(PrefCredential=4, RemoteNgcParams={"Entropy": user.push_number})
+        number = entropy(user.push_number)
+        credentials.update(
+            PrefCredential=4,
+            RemoteNgcParams={"SessionIdentifier": flow.session_id, "Entropy": number},
+        )
     return json_response(result)
 
 
 def phone_sign_in_poll(state: EntraState, request: Request, args: Mapping[str, str]) -> Response:
-    body = json_body(request)
-    flow = json_flow(state, body, request, Stage.IDENTIFY)
+    flow, _ = json_flow(state, request, Stage.IDENTIFY)
     if flow.username is None:
         raise EntraError("165000", "No phone sign-in was started.")
     return json_response({"Status": state.phone.status(flow.flow_id)})
-
-
-def login(state: EntraState, request: Request, args: Mapping[str, str]) -> Response:
-    """``POST /{tenant}/login``: the sign-in form, for a password, phone or picked account."""
-    flow = form_flow(state, request, Stage.IDENTIFY)
-    tenant = flow_tenant(state, flow)
-    if state.scenario.tenant(args["tenant"]) is not tenant:
-        raise EntraError("165000", "The form was posted to another tenant.")
-    username = (request.form.get("login") or request.form.get("loginfmt") or "").strip()
-    kind = request.form.get("type", PASSWORD)
-    if kind == PICK_ACCOUNT:
-        return _pick(state, flow, tenant, username, request)
-    if kind == PHONE_SIGN_IN:
-        return _phone_sign_in(state, flow, tenant, request)
-    return _password(state, flow, tenant, username, request)
-
-
-def _pick(
-    state: EntraState, flow: Flow, tenant: Tenant, username: str, request: Request
-) -> Response:
-    wanted = username.lower()
-    accounts = remembered_accounts(state, request, tenant)
-    match = [u for a, u in accounts if a.signed_in and u.username.lower() == wanted]
-    if not match:
-        raise EntraError("16000")
-    return single_sign_on(state, flow, tenant, match[0], request)
-
-
-def _phone_sign_in(state: EntraState, flow: Flow, tenant: Tenant, request: Request) -> Response:
-    user = flow_user(tenant, flow)
-    if not user.passwordless or state.phone.status(flow.flow_id) != "approved":
-        raise EntraError("500121", "The phone sign-in was not approved.")
-    flow.phone_sign_in = True
-    state.phone.cancel(flow.flow_id)
-    return after_first_factor(state, flow, tenant, user, request)
-
-
-def _password(
-    state: EntraState, flow: Flow, tenant: Tenant, username: str, request: Request
-) -> Response:
-    password = request.form.get("passwd", "")
-    user = tenant.user(username)
-    if user is None:
-        return signin_page(flow, tenant, username=username, error=EntraError("50034"))
-    if user.federated_idp_url:  # a posted password never reaches Entra for federated users
-        return redirect(federation_url(user))
-
-    def retry(code: str) -> Response:
-        error = EntraError(code)
-        return signin_page(flow, tenant, view="password", username=user.username, error=error)
-
-    key = f"{tenant.tenant_id}/{user.username.lower()}"
-    if user.locked or state.failed_passwords[key] >= LOCKOUT_THRESHOLD:
-        return retry("50053")
-    if not hmac.compare_digest(password.encode(), user.password.encode()):
-        state.failed_passwords[key] += 1
-        return retry("50126")
-    if user.disabled:
-        return retry("50057")
-    state.failed_passwords.pop(key, None)
-    return after_first_factor(state, flow, tenant, user, request)
 
 
 def federation_url(user: User) -> str:
@@ -212,6 +164,11 @@ def federation_url(user: User) -> str:
         {"username": user.username, "wa": "wsignin1.0", "wtrealm": "urn:federation:MicrosoftOnline"}
     )
     return f"{base}{'&' if '?' in base else '?'}{query}"
+
+
+def entropy(number: str) -> int | str:
+    """The number-matching digits as Entra sends them: a JSON number."""
+    return int(number) if number.isdigit() and not number.startswith("0") else number
 
 
 def personal_account(state: EntraState, request: Request, args: Mapping[str, str]) -> Response:

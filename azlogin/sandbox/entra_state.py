@@ -2,9 +2,11 @@
 
 A flow is one AuthnRequest being answered; the browser holds its id in the ``esctx``
 cookie and its token in each form (``flowToken``), and both must match, as Entra insists
-that all of one sign-in's cookies and fields stay together (AADSTS165000). Each gallery
-page gets a token of its own, spent by its answer (``entra_gallery``). A remembered
-session is what "Stay signed in? Yes" leaves behind (the ``ESTSAUTHPERSISTENT`` cookie).
+that all of one sign-in's cookies and fields stay together (AADSTS165000). The token is
+single-use: every form post and every BeginAuth/EndAuth spends it and the answer carries
+the next one. Each page shown gets fresh canaries (``canary`` for its forms, ``apiCanary``
+for its JSON calls). A remembered session is what "Stay signed in? Yes" leaves behind
+(the ``ESTSAUTHPERSISTENT`` cookie).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import hmac
 import secrets
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +28,7 @@ from azlogin.sandbox.phone import Phone
 from azlogin.sandbox.scenario import Scenario
 
 FLOW_COOKIE = "esctx"
+SESSION_COOKIE = "ESTSAUTH"
 PERSISTENT_COOKIE = "ESTSAUTHPERSISTENT"
 FLOW_LIFETIME_SECONDS = 15 * 60
 PERSISTENT_DAYS = 90
@@ -58,6 +62,16 @@ class Flow:
     checkpoint: str = ""  # where that page interrupted the sign-in, to resume there
     passed: set[str] = field(default_factory=set)  # gallery pages already answered
     remember: bool = False  # "stay signed in": the hand-off sets the persistent cookie
+    canary: str = ""  # the shown page's form canary (field ``canary``)
+    api_canary: str = ""  # its JSON calls' canary (header ``canary``); GetCredentialType renews it
+    correlation_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    session_id: str = field(default_factory=lambda: str(uuid.uuid4()))  # hpgrequestid
+    mfa_session: str = ""  # BeginAuth's SessionId, which EndAuth must send back
+
+    def refresh_canaries(self) -> None:
+        """A page is shown: what the previous page carried can no longer post."""
+        self.canary = secrets.token_urlsafe(32)
+        self.api_canary = secrets.token_urlsafe(32)
 
 
 class FlowStore:

@@ -32,7 +32,9 @@ _OPENING = "<!-- gallery\n"
 _PLACEHOLDER = re.compile(r"\{\{(!?)(\w+)\}\}")
 _ACTION = re.compile(r'\baction="([^"]*)"')
 # What every gallery template may use; each form's ``url`` is a placeholder too.
-VALUES = frozenset({"flow_token", "ctx", "username", "tenant", "flag", "message", "error_details"})
+VALUES = frozenset(
+    {"flow_token", "ctx", "canary", "username", "tenant", "flag", "message", "error_details"}
+)
 RAW_VALUES = frozenset({"error_details"})  # HTML the sandbox builds from escaped parts
 _PAGE_KEYS = {"name", "pgid", "title", "at", "order", "flag", "flag_config", "code", "message"}
 _PAGE_KEYS |= {"note"}
@@ -187,6 +189,9 @@ def _check(page: GalleryPage) -> None:
     for action in _ACTION.findall(page.body):
         if action not in {f.path for f in page.forms} and action[2:-2] not in urls:
             raise GalleryError(f"{where}: a form posts to '{action}', which no [[form]] declares")
+    # Every POST answer must carry the page's canary, so the page must put it in its forms.
+    if any(f.method == "POST" for f in page.forms) and "{{canary}}" not in page.body:
+        raise GalleryError(f"{where}: a page that accepts a POST puts {{{{canary}}}} in its forms")
 
 
 @functools.cache

@@ -59,6 +59,9 @@ class User:
     conditional_access_blocked: bool = False  # ConvergedConditionalAccess, AADSTS53003
     federated_idp_url: str | None = None  # sign-in leaves for another IdP
     session_duration: int | None = None  # SessionDuration attribute (seconds)
+    # Pages of this user's sign-ins that an HTTP client cannot read (README "Protocol"):
+    # names as in ``disguise.PAGES`` ("tfa", "hand-off", …) or "*"; browsers see no change.
+    disguise: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -94,6 +97,9 @@ class Faults:
     # Show "pick an account" even when one remembered, signed-in account could complete the
     # sign-in silently (users report sign-ins stuck there with a stale persistent profile).
     account_picker: bool = False
+    # Pages disguised for every sign-in, the first sign-in page included (before anyone is
+    # identified, no user's ``disguise`` can apply yet).
+    disguise: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -133,10 +139,12 @@ class Scenario:
         )
 
 
-def default_scenario() -> Scenario:
-    """A tenant with users for the main flows; every password is ``Passw0rd!``."""
-    dev, prod, shared = "111111111111", "222222222222", "333333333333"
-    roles = [
+_DEV, _PROD, _SHARED = "111111111111", "222222222222", "333333333333"
+
+
+def _default_roles() -> list[RoleSpec]:
+    dev, prod, shared = _DEV, _PROD, _SHARED
+    return [
         RoleSpec(f"arn:aws:iam::{dev}:role/Developer", PROVIDER.format(account=dev), 43200),
         RoleSpec(
             f"arn:aws:iam::{dev}:role/team/platform/Admin", PROVIDER.format(account=dev), 3600
@@ -148,6 +156,11 @@ def default_scenario() -> Scenario:
             external_id="sandbox-external-id",
         ),
     ]
+
+
+def default_scenario() -> Scenario:
+    """A tenant with users for the main flows; every password is ``Passw0rd!``."""
+    roles = _default_roles()
     all_saml = [r.arn for r in roles if r.provider_arn]
     pw = "Passw0rd!"
     totp = "JBSWY3DPEHPK3PXP"
@@ -181,6 +194,16 @@ def default_scenario() -> Scenario:
             "denied@sandbox.example", pw, mfa=["PhoneAppNotification"], push="deny", roles=all_saml
         ),
         User("federated@sandbox.example", pw, federated_idp_url="http://127.0.0.1:9/adfs/ls"),
+        # Alice again, but every page is unreadable to an HTTP client: hand-over tests.
+        User(
+            "heidi@sandbox.example",
+            pw,
+            "Heidi",
+            mfa=["PhoneAppOTP"],
+            totp_secret=totp,
+            roles=all_saml,
+            disguise=["*"],
+        ),
     ]
     tenant = Tenant(
         tenant_id=DEFAULT_TENANT_ID,
@@ -191,5 +214,5 @@ def default_scenario() -> Scenario:
     return Scenario(
         tenants=[tenant],
         roles=roles,
-        account_aliases={dev: "sandbox-dev", prod: "sandbox-prod", shared: "sandbox-shared"},
+        account_aliases={_DEV: "sandbox-dev", _PROD: "sandbox-prod", _SHARED: "sandbox-shared"},
     )

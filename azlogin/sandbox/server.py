@@ -7,25 +7,26 @@ small control API; nothing here listens anywhere but the loopback address.
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
+from azlogin.sandbox import disguise
 from azlogin.sandbox.assertion import generate_signing_key
 from azlogin.sandbox.aws_wsgi import acs_wsgi_app, federation_wsgi_app, sts_wsgi_app
 from azlogin.sandbox.entra import Entra
 from azlogin.sandbox.entra_state import EntraState
-from azlogin.sandbox.scenario import Faults, Scenario, User, default_scenario
+from azlogin.sandbox.scenario import Scenario, default_scenario
+from azlogin.sandbox.server_control import Controls
+from azlogin.sandbox.server_log import ClientRequest, QuietHandler, RequestLog
 from azlogin.sandbox.snippet import config_snippet, users_text
 from azlogin.sandbox.sts import StsService
 
@@ -36,18 +37,7 @@ HOST = "127.0.0.1"  # never anything else: the sandbox's users and keys are publ
 MAX_BODY_BYTES = 1 << 20
 
 
-class _QuietHandler(WSGIRequestHandler):
-    """Werkzeug logs every request line, query included, and ``/federation`` carries session
-    keys in its query; so request lines are never logged (``request_log`` has paths only)."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-    def log_error(self, format: str, *args: Any) -> None:
-        super().log_error("%s", "malformed HTTP request")
-
-
-class Sandbox:
+class Sandbox(Controls):
     """A running sandbox: ``with Sandbox() as sandbox: ...`` or ``start()``/``stop()``."""
 
     def __init__(
@@ -70,7 +60,7 @@ class Sandbox:
         self._entra: Entra | None = None
         self._aws: dict[str, WSGIApplication] = {}
         self._map = Map()
-        self._log: list[tuple[str, str]] = []
+        self._log = RequestLog()
         self._base_url = ""
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -78,9 +68,10 @@ class Sandbox:
     def start(self) -> Sandbox:
         if self._server is not None:
             raise RuntimeError("the sandbox is already running")
+        disguise.check(self._scenario)
         key = generate_signing_key()
         server = make_server(
-            HOST, self._requested_port, self._wsgi, threaded=True, request_handler=_QuietHandler
+            HOST, self._requested_port, self._wsgi, threaded=True, request_handler=QuietHandler
         )
         self._base_url = f"http://{HOST}:{server.server_port}"
         self._state = EntraState(self._scenario, key, self.acs_url, self._clock)
@@ -183,7 +174,12 @@ class Sandbox:
     @property
     def request_log(self) -> list[tuple[str, str]]:
         """(method, path) of every request so far; never a query string or a form value."""
-        return list(self._log)
+        return [(entry.method, entry.path) for entry in self._log.entries()]
+
+    @property
+    def client_requests(self) -> list[ClientRequest]:
+        """(method, path, user_agent) of every request so far: which client asked what."""
+        return self._log.entries()
 
     @property
     def sign_ins(self) -> int:
@@ -194,56 +190,10 @@ class Sandbox:
     def sign_ins_by_user(self) -> dict[str, int]:
         return dict(self._running_state().sign_ins)
 
-    # -- control API for tests ---------------------------------------------------------------
-
-    def approve_push(self, username: str) -> None:
-        """Approve the user's pending push/call/phone sign-in, or the next one if none is."""
-        state = self._running_state()
-        with state.lock:
-            state.phone.answer(username, "approve")
-
-    def deny_push(self, username: str) -> None:
-        state = self._running_state()
-        with state.lock:
-            state.phone.answer(username, "deny")
-
-    def push_pending(self, username: str) -> bool:
-        state = self._running_state()
-        with state.lock:
-            return state.phone.is_pending(username)
-
-    def update_user(self, username: str, **changes: Any) -> User:
-        """Change a user's fields (any tenant), e.g. ``update_user("bob@…", disabled=True)``."""
-        user = next(
-            (u for t in self._scenario.tenants if (u := t.user(username)) is not None), None
-        )
-        if user is None:
-            raise KeyError(f"no user {username!r} in the scenario")
-        self._set_fields(user, changes)
-        return user
-
-    def update_faults(self, **changes: Any) -> Faults:
-        self._set_fields(self._scenario.faults, changes)
-        return self._scenario.faults
-
     def reset(self) -> None:
         """Forget flows, sessions, pushes, lockouts, counters and the request log."""
         self._running_state().reset()
         self._log.clear()
-
-    def _set_fields(self, target: Any, changes: dict[str, Any]) -> None:
-        names = {f.name for f in dataclasses.fields(target)}
-        unknown = sorted(set(changes) - names)
-        if unknown:
-            raise TypeError(f"{type(target).__name__} has no field(s) {', '.join(unknown)}")
-        with self._state.lock if self._state is not None else contextlib.nullcontext():
-            for name, value in changes.items():
-                setattr(target, name, value)
-
-    def _running_state(self) -> EntraState:
-        if self._state is None:
-            raise RuntimeError("the sandbox has not been started")
-        return self._state
 
     # -- WSGI --------------------------------------------------------------------------------
 
@@ -251,7 +201,7 @@ class Sandbox:
         request = Request(environ)
         request.max_content_length = MAX_BODY_BYTES
         request.max_form_memory_size = MAX_BODY_BYTES
-        self._log.append((request.method, request.path))
+        self._log.record(request)
         try:
             endpoint, args = self._map.bind_to_environ(environ).match()
             if endpoint in self._aws:

@@ -61,6 +61,9 @@ def _notes(user: User, app_ids: set[str]) -> list[str]:
     }
     notes += [text for text, on in flags.items() if on]
     notes += [note for page in gallery.pages() if (note := page.note_for(user))]
+    if user.disguise:
+        pages = "every page" if "*" in user.disguise else ", ".join(user.disguise)
+        notes.append(f"{pages} unreadable over plain HTTP (browser only)")
     notes.append(f"{len(user.roles)} role(s)")
     return notes
 

@@ -89,6 +89,14 @@ def config_of(page: Page) -> dict[str, Any]:
     return config
 
 
+def form_fields(page: Page, selector: str) -> dict[str, str]:
+    """The fields a form of the page would post now (hidden ones included)."""
+    fields: dict[str, str] = page.eval_on_selector(
+        selector, "f => Object.fromEntries(new FormData(f).entries())"
+    )
+    return fields
+
+
 def config_from_html(text: str) -> dict[str, Any]:
     match = _CONFIG.search(text)
     assert match, "the page has no $Config"

@@ -14,6 +14,7 @@ from tests.sandbox.entra_support import (
     answer_kmsi,
     config_of,
     decode_response,
+    form_fields,
     saml2_url,
     sign_in,
     totp_now,
@@ -137,6 +138,9 @@ def test_method_picker_switch_from_push_to_code(sandbox: Sandbox, page: Page) ->
 
 def test_process_auth_before_verification_is_refused(sandbox: Sandbox, page: Page) -> None:
     start(sandbox, page, "erin@sandbox.example")
-    url = f"{sandbox.base_url}/common/SAS/ProcessAuth"
-    response = page.request.post(url, form={"flowToken": config_of(page)["sFT"]})
+    expect(page.locator("#idTxtBx_SAOTCC_OTC")).to_be_visible()
+    # The page's own ProcessAuth form, complete and with the latest token, but too early.
+    fields = {**form_fields(page, "#idForm_ProcessAuth"), "mfaAuthMethod": "OneWaySMS"}
+    fields["flowToken"] = config_of(page)["sFT"]
+    response = page.request.post(sandbox.base_url + config_of(page)["urlPost"], form=fields)
     assert '"iErrorCode":500121' in response.text()

@@ -45,9 +45,15 @@ def always_pick(scenario: Scenario) -> None:
 def test_stay_signed_in_skips_the_next_sign_in(sandbox: Sandbox, page: Page) -> None:
     capture = Capture().install(page, sandbox.acs_url)
     remember(sandbox, page, capture)
-    cookie = next(c for c in page.context.cookies() if c["name"] == "ESTSAUTHPERSISTENT")
-    assert cookie["httpOnly"] and cookie["path"] == "/"
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    cookie = cookies["ESTSAUTHPERSISTENT"]
     assert cookie["expires"] > time.time() + 30 * 86400
+    assert cookies["ESTSAUTH"]["expires"] == -1  # a session cookie
+    # As the real host sets them; Chromium keeps Secure cookies of http://127.0.0.1 (a secure
+    # context) and sends them back, which the silent second sign-in below proves.
+    for name in ("ESTSAUTH", "ESTSAUTHPERSISTENT"):
+        assert cookies[name]["httpOnly"] and cookies[name]["secure"]
+        assert (cookies[name]["sameSite"], cookies[name]["path"]) == ("None", "/")
 
     page.goto("about:blank")
     page.goto(saml2_url(sandbox, request_id="_second"))
@@ -148,6 +154,8 @@ def test_flow_needs_its_cookie_and_token(
     sandbox: Sandbox, page: Page, context: BrowserContext
 ) -> None:
     page.goto(saml2_url(sandbox))
+    (flow_cookie,) = context.cookies()
+    assert flow_cookie["name"] == "esctx" and flow_cookie["secure"] and flow_cookie["httpOnly"]
     token = config_of(page)["sFT"]
     login = f"{sandbox.base_url}/{sandbox.scenario.tenants[0].tenant_id}/login"
     form = {"login": BOB, "passwd": "Passw0rd!"}

@@ -14,6 +14,7 @@ from tests.sandbox.entra_support import (
     config_of,
     enter_password,
     enter_username,
+    form_fields,
     saml2_url,
     sign_in,
 )
@@ -35,7 +36,7 @@ choice = "Answer"
 leads = { "1" = "continue", "2" = "AADSTS50079" }
 -->
 <form method="post" action="{{urlPost}}"><input name="flowToken" value="{{flow_token}}">
-{{username}} {{!error_details}}</form>
+<input name="canary" value="{{canary}}">{{username}} {{!error_details}}</form>
 """
 
 
@@ -76,6 +77,7 @@ def test_a_template_declares_a_page() -> None:
         (('title = "Example"', 'title = "Example"\ncolour = "blue"'), "unknown key"),
         (('path = "/example"', 'path = "/<tenant>/example"'), "literal path"),
         (("-->\n", "--\n"), "never ends"),
+        (('<input name="canary" value="{{canary}}">', ""), "canary"),
         (('pgid = "ExampleInterrupt"', "pgid = "), "not TOML"),
     ],
 )
@@ -124,20 +126,27 @@ def test_each_page_has_its_own_single_use_token(sandbox: Sandbox, page: Page) ->
     ("form", "code"),
     [
         ({"LoginOptions": "2"}, 90014),  # not a choice the page offers
-        ({"loginoptions": "1"}, 90014),  # Entra's field names are exact
-        ({"LoginOptions": "1", "flowtoken": "<token>"}, 165000),  # so is the token's
+        ({"LoginOptions": None, "loginoptions": "1"}, 90014),  # Entra's field names are exact
+        ({"flowToken": None, "flowtoken": "<token>"}, 165000),  # so is the token's
+        ({"canary": None}, 90014),  # every POST carries the page's canary
+        ({"canary": "forged"}, 165000),
+        ({"ctx": None}, 90014),
+        ({"ctx": "another"}, 165000),
     ],
 )
 def test_answers_must_be_exact(
-    sandbox: Sandbox, page: Page, form: dict[str, str], code: int
+    sandbox: Sandbox, page: Page, form: dict[str, str | None], code: int
 ) -> None:
     page.goto(saml2_url(sandbox))
     sign_in(page, BOB)
     expect(page.locator("#KmsiDescription")).to_be_visible()
-    token = config_of(page)["sFT"]
-    fields = {k: token if v == "<token>" else v for k, v in form.items()}
-    if "flowtoken" not in fields:
-        fields["flowToken"] = token
+    fields = {**form_fields(page, "#idForm_Kmsi"), "LoginOptions": "1"}
+    token = fields["flowToken"]
+    for name, value in form.items():
+        if value is None:
+            del fields[name]
+        else:
+            fields[name] = token if value == "<token>" else value
     answer = page.request.post(f"{sandbox.base_url}/kmsi", form=fields)
     assert f'"iErrorCode":{code}' in answer.text()
 

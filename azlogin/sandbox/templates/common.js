@@ -21,17 +21,51 @@ var Sandbox = (function () {
     });
   }
 
-  function postJson(url, body) {
-    return fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {"Content-Type": "application/json; charset=utf-8"},
-      body: JSON.stringify(body)
-    }).then(function (response) {
-      return response.json().then(function (data) {
-        return response.ok ? data : Promise.reject(data);
+  // Entra's background calls: JSON, with the page's apiCanary and ids as headers. One at a
+  // time, each built when it is sent, because answers renew what the next call must carry:
+  // GetCredentialType a new apiCanary, BeginAuth/EndAuth a new FlowToken (single-use).
+  var queue = Promise.resolve();
+
+  function postJson(url, build) {
+    function send() {
+      var body = typeof build === "function" ? build() : build;
+      return fetch(url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {
+          "Content-Type": "application/json; charset=utf-8",
+          "canary": cfg.apiCanary,
+          "client-request-id": cfg.correlationId,
+          "hpgact": String(cfg.hpgact),
+          "hpgid": String(cfg.hpgid),
+          "hpgrequestid": cfg.sessionId
+        },
+        body: JSON.stringify(body)
+      }).then(function (response) {
+        return response.json().then(function (data) {
+          if (!response.ok) { return Promise.reject(data); }
+          if (data.apiCanary) { cfg.apiCanary = data.apiCanary; }
+          if (data.FlowToken) { cfg.sFT = data.FlowToken; }
+          return data;
+        });
       });
+    }
+    var result = queue.then(send, send);
+    queue = result.then(function () {}, function () {});
+    return result;
+  }
+
+  // A form carries the page's flow fields as they are now (the token may have been renewed).
+  function fillForm(form) {
+    var fields = {flowToken: cfg.sFT, canary: cfg.canary, hpgrequestid: cfg.sessionId};
+    Object.keys(fields).forEach(function (name) {
+      if (form.elements[name]) { form.elements[name].value = fields[name]; }
     });
+  }
+
+  function submitForm(form) {
+    fillForm(form);
+    form.submit();
   }
 
   // A failed background call ends the sign-in the way a server-side error page would.
@@ -54,5 +88,8 @@ var Sandbox = (function () {
     });
   }
 
-  return {cfg: cfg, show: show, postJson: postJson, serviceError: serviceError, onActivate: onActivate};
+  return {
+    cfg: cfg, show: show, postJson: postJson, fillForm: fillForm, submitForm: submitForm,
+    serviceError: serviceError, onActivate: onActivate
+  };
 })();

@@ -33,8 +33,11 @@
       return;
     }
     button.disabled = true;
-    Sandbox.postJson(cfg.urlGetCredentialType, {
-      username: username, flowToken: cfg.sFT, isOtherIdpSupported: true, isRemoteNGCSupported: true
+    Sandbox.postJson(cfg.urlGetCredentialType, function () {
+      return {
+        username: username, isOtherIdpSupported: true, isRemoteNGCSupported: true,
+        originalRequest: cfg.sCtx, flowToken: cfg.sFT
+      };
     }).then(function (data) {
       button.disabled = false;
       form.elements.login.value = data.Username;
@@ -66,13 +69,15 @@
   function poll() {
     window.setTimeout(function () {
       if (current !== "ngc") { return; }
-      Sandbox.postJson(cfg.urlSessionState, {flowToken: cfg.sFT}).then(function (data) {
+      Sandbox.postJson(cfg.urlSessionState, function () {
+        return {originalRequest: cfg.sCtx, flowToken: cfg.sFT};
+      }).then(function (data) {
         if (current !== "ngc") { return; }
         if (data.Status === "pending") {
           poll();
         } else if (data.Status === "approved") {
           form.elements.type.value = "22";
-          form.submit();
+          Sandbox.submitForm(form);
         } else {
           document.getElementById("idRemoteNGC_DisplaySign").hidden = true;
           fail("idDiv_RemoteNGC_Error", cfg.oStrings["ngc_" + data.Status], 500121);
@@ -89,6 +94,7 @@
         return;
       }
       form.elements.type.value = "11";
+      Sandbox.fillForm(form);
       button.disabled = true;
       return;  // a real form POST: the server answers with the next page
     }
@@ -111,7 +117,7 @@
       if (tile.getAttribute("data-session") === "active") {
         form.elements.login.value = username;
         form.elements.type.value = "28";
-        form.submit();
+        Sandbox.submitForm(form);
       } else {
         identify(username);
       }

@@ -1,6 +1,7 @@
 (function () {
   var cfg = Sandbox.cfg, show = Sandbox.show;
   var method = null;
+  var session = null;  // BeginAuth's SessionId, sent back with every EndAuth
   var codeInput = document.getElementById("idTxtBx_SAOTCC_OTC");
   var codeError = document.getElementById("idSpan_SAOTCC_Error_OTC");
   var sign = document.getElementById("idRichContext_DisplaySign");
@@ -8,15 +9,19 @@
 
   function begin(authMethodId) {
     method = authMethodId;
+    session = null;
     pollCount = 0;
-    Sandbox.postJson(cfg.urlBeginAuth, {
-      AuthMethodId: method, Method: "BeginAuth", flowToken: cfg.sFT
+    var begun = method;
+    Sandbox.postJson(cfg.urlBeginAuth, function () {
+      return {AuthMethodId: begun, Method: "BeginAuth", Ctx: cfg.sCtx, FlowToken: cfg.sFT};
     }).then(function (data) {
+      if (begun !== method) { return; }  // the user chose another method meanwhile
+      session = data.SessionId;
       var text = cfg.oStrings[method];
       if (data.Entropy) { text = text.replace("{number}", data.Entropy); }
       if (method === "PhoneAppNotification" || method === "TwoWayVoiceMobile") {
         document.getElementById("idDiv_SAOTCAS_Description").textContent = text;
-        sign.textContent = data.Entropy || "";
+        sign.textContent = data.Entropy ? String(data.Entropy) : "";
         sign.hidden = !data.Entropy;
         show("approve");
         poll();
@@ -30,27 +35,36 @@
   }
 
   function poll() {
+    var polled = method;
+    var seconds = (cfg.oPerAuthPollingInterval || {})[polled] || 1;
     window.setTimeout(function () {
+      if (polled !== method) { return; }
       pollCount += 1;
-      var polled = method;
       end({PollCount: pollCount}).then(function (data) {
-        if (polled !== method) { return; }  // the user chose another method meanwhile
+        if (polled !== method) { return; }
         if (data.ResultValue === "AuthenticationPending") { poll(); } else { finish(data); }
       }, Sandbox.serviceError);
-    }, cfg.iPollingInterval);
+    }, seconds * 1000);
   }
 
   function end(extra) {
-    var body = {AuthMethodId: method, Method: "EndAuth", flowToken: cfg.sFT};
-    Object.keys(extra).forEach(function (k) { body[k] = extra[k]; });
-    return Sandbox.postJson(cfg.urlEndAuth, body);
+    var ended = method, endedSession = session;
+    return Sandbox.postJson(cfg.urlEndAuth, function () {
+      var body = {
+        Method: "EndAuth", AuthMethodId: ended, Ctx: cfg.sCtx, FlowToken: cfg.sFT,
+        SessionId: endedSession
+      };
+      Object.keys(extra).forEach(function (k) { body[k] = extra[k]; });
+      return body;
+    });
   }
 
   function finish(data) {
     if (data.Success) {
       var form = document.getElementById("idForm_ProcessAuth");
       form.elements.mfaAuthMethod.value = method;
-      form.submit();
+      form.elements.request.value = cfg.sCtx;
+      Sandbox.submitForm(form);
     } else if (data.ResultValue === "PhoneAppDenied") {
       cfg.iErrorCode = 500121;
       show("denied");
@@ -73,7 +87,10 @@
       return;
     }
     codeError.hidden = true;
-    end({AdditionalAuthData: code}).then(finish, Sandbox.serviceError);
+    var entered = method;
+    end({AdditionalAuthData: code, PollCount: 0}).then(function (data) {
+      if (entered === method) { finish(data); }
+    }, Sandbox.serviceError);
   });
   Array.prototype.forEach.call(document.querySelectorAll("#idDiv_SAOTCS_Proofs [data-value]"), function (tile) {
     Sandbox.onActivate(tile, function () { begin(tile.getAttribute("data-value")); });
