@@ -33,11 +33,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3  # as the browser path: more risks locking the account
-MAX_PAGES = 30
 
 
 class HttpSignIn:
-    """One sign-in over HTTP; ``run`` returns the SAMLResponse or raises HandOverNeeded."""
+    """One sign-in over HTTP: its client, cookies and what was asked so far (the steps,
+    in ``http_steps``, move it from page to page)."""
 
     def __init__(
         self,
@@ -62,22 +62,6 @@ class HttpSignIn:
         self.attempts: dict[str, int] = {}
         self.asked = False  # something was asked or sent: a dead end is no longer "stale"
         self.acs = AcsMatcher.for_url(profile.acs_url)
-
-    # --- the loop -------------------------------------------------------------------------
-
-    def run(self, url: str) -> str:
-        from .http_steps import STEPS
-
-        page = self.get(url)
-        for _ in range(MAX_PAGES):
-            kind = page.kind
-            log.debug("sign-in over HTTP: %s page (%s)", kind or "unknown", page.pgid or "-")
-            if kind == "hand-off":
-                return self.assertion(page)
-            if kind is None:
-                raise self.hand_over(page, _why_unknown(page))
-            page = STEPS[kind](self, page)
-        raise self.hand_over(page, "the sign-in went on for more pages than any known one")
 
     def assertion(self, page: EntraPage) -> str:
         assert page.handoff is not None
@@ -188,7 +172,7 @@ def _where(page: EntraPage) -> str:
     return f"{page.pgid or 'a page without $Config'} ({urlsplit(page.url).path})"
 
 
-def _why_unknown(page: EntraPage) -> str:
+def why_unknown(page: EntraPage) -> str:
     if page.config is None:
         return f"the answer of {urlsplit(page.url).path} is not a page the HTTP path can read"
     if page.pgid not in entra_page.KNOWN:

@@ -9,12 +9,31 @@ from typing import Any
 from ..errors import SignInError
 from ..redact import SECRETS
 from .entra_page import EntraPage
-from .http import MAX_ATTEMPTS, HttpSignIn, form_fields
+from .http import MAX_ATTEMPTS, HttpSignIn, form_fields, why_unknown
 from .http_mfa import mfa
 
 Step = Callable[[HttpSignIn, EntraPage], EntraPage]
 
 PASSWORD_ERRORS = ("passwordError", "service_exception_message")
+MAX_PAGES = 30
+
+
+def walk(s: HttpSignIn, url: str) -> str:
+    """From the sign-in URL to the SAMLResponse, or HandOverNeeded at the first page that
+    is not one of ``STEPS``."""
+    import logging
+
+    log = logging.getLogger(__name__)
+    page = s.get(url)
+    for _ in range(MAX_PAGES):
+        kind = page.kind
+        log.debug("sign-in over HTTP: %s page (%s)", kind or "unknown", page.pgid or "-")
+        if kind == "hand-off":
+            return s.assertion(page)
+        if kind is None:
+            raise s.hand_over(page, why_unknown(page))
+        page = STEPS[kind](s, page)
+    raise s.hand_over(page, "the sign-in went on for more pages than any known one")
 
 
 def sign_in(s: HttpSignIn, page: EntraPage) -> EntraPage:

@@ -140,6 +140,7 @@ class HybridSignIn:
     ) -> str:
         from .http import HttpSignIn
         from .http_client import client
+        from .http_steps import walk
 
         url = login_url(profile, request_id="id" + uuid.uuid4().hex, now=datetime.now(timezone.utc))
         with client(
@@ -149,7 +150,7 @@ class HybridSignIn:
             flow = HttpSignIn(http_client, jar, profile, ui, options,
                               sleep=self.sleep, monotonic=self.monotonic)  # fmt: skip
             try:
-                assertion = flow.run(url)
+                assertion = walk(flow, url)
             except PromptRequired:
                 raise
             except SignInError as exc:
