@@ -1,22 +1,26 @@
-"""One assertion, many profiles: choose each profile's role and assume it with the assertion.
+"""One sign-in, many profiles: the assertion of one identity, each profile's role chosen and
+assumed with it.
 
 The STS calls of one sign-in run side by side, well within the assertion's life; each
 yields an :class:`Outcome` and the line to say once it is saved (nothing when many
-profiles are refreshed: a table says it then).
+profiles are refreshed: a table says it then). Saving is the caller's (:mod:`run`): what
+this needs from the steps before it comes in as values (the plans, where the store
+saves), never as a function to call back, so the walk goes one way (tests/unit/test_walk.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import credentials, plan
 from .errors import AzloginError, Interrupted
 from .models import Credentials, Role
-from .redact import SECRETS
+from .redact import SECRETS, log
 from .runtime import Runtime
+from .ui import UI
 
 if TYPE_CHECKING:
     from .saml import Assertion
@@ -47,7 +51,89 @@ class Granting:
     assertion: Assertion
     aliases: dict[str, str]
     many: bool
-    describe: Callable[[str], str]  # where a profile's credentials were saved
+    location: str  # where the credentials are saved, as the store says it
+
+
+@dataclass(frozen=True)
+class Granted:
+    """What one sign-in gave: per profile its outcome and the line to say once saved, or why not."""
+
+    chosen: list[tuple[plan.SignIn, Role]]
+    refused: dict[str, AzloginError]  # no role to choose (many: the others go on)
+    results: list[tuple[plan.SignIn, tuple[Outcome, str] | AzloginError]]
+    username: str | None  # as the person typed it, if asked: a default to remember
+
+
+class RememberingUI:
+    """Passes everything through and notes the username the person gave."""
+
+    def __init__(self, inner: UI) -> None:
+        self.inner = inner
+        self.interactive = inner.interactive
+        self.username: str | None = None
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+    def ask_username(self, default: str | None) -> str:
+        self.username = self.inner.ask_username(default)
+        return self.username
+
+
+def sign_in(
+    members: Sequence[plan.SignIn],
+    runtime: Runtime,
+    request: plan.Request,
+    many: bool,
+    location: str,
+) -> Granted:
+    """One sign-in for profiles of one identity; every role assumed from its assertion.
+
+    ``location``: where the caller will save the credentials, for the lines to say.
+    """
+    from . import accounts, saml
+
+    first = members[0]
+    clients = _build_clients([first], runtime, request)  # while the browser starts
+    ui = RememberingUI(runtime.ui)
+    raw = runtime.provider().get_assertion(first.profile, ui, request.sign_in)  # type: ignore[arg-type]
+    SECRETS.add(raw)
+    assertion = saml.parse_assertion(raw)
+    log.debug("assertion grants %d role(s)", len(assertion.roles))
+    picker = runtime.ui.interactive and not request.role and len(members) == 1
+    aliases = accounts.for_picker(
+        first.profile, assertion, runtime.env, request.sign_in.verify_ssl, picker
+    )
+    granting = Granting(runtime, request, assertion, aliases, many, location)
+    chosen, refused = choose(members, granting)
+    clients.update(
+        _build_clients([m for m, _ in chosen if m.name not in clients], runtime, request)
+    )
+    return Granted(chosen, refused, assume_all(chosen, clients, granting), ui.username)
+
+
+def _build_clients(
+    items: Sequence[plan.SignIn], runtime: Runtime, request: plan.Request
+) -> dict[str, Future[StsApi]]:
+    """Start building the profiles' STS clients now, side by side (the runtime's factory).
+
+    Importing botocore and loading the STS model take a few hundred milliseconds of
+    CPU, which the browser's start, spent mostly waiting for Chromium, hides when they
+    overlap. A failure is raised where the client is used: it is that profile's failure.
+    """
+    if not items:
+        return {}
+    verify = request.sign_in.verify_ssl
+    workers = min(len(items), MAX_PARALLEL_STS)
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="azlogin-sts")
+    futures = {
+        item.name: pool.submit(
+            runtime.sts_api, item.profile.region, item.botocore_profile, verify, item.section
+        )
+        for item in items
+    }
+    pool.shutdown(wait=False)
+    return futures
 
 
 def choose(
@@ -79,15 +165,19 @@ def choose(
 
 def assume_all(
     chosen: Sequence[tuple[plan.SignIn, Role]],
-    client_for: Callable[[plan.SignIn], StsApi],
+    clients: Mapping[str, Future[StsApi]],
     granting: Granting,
 ) -> list[tuple[plan.SignIn, tuple[Outcome, str] | AzloginError]]:
-    """AssumeRoleWithSAML for each chosen role; failures are returned, not raised."""
+    """AssumeRoleWithSAML for each chosen role; failures are returned, not raised.
+
+    ``clients``: each chosen profile's STS client, by name, as it is being built; a
+    failure to build one is that profile's failure.
+    """
 
     def one(item: tuple[plan.SignIn, Role]) -> tuple[Outcome, str] | AzloginError:
         member, role = item
         try:
-            return assume(member, role, client_for(member), granting)
+            return assume(member, role, clients[member.name].result(), granting)
         except Interrupted:
             raise
         except AzloginError as exc:
@@ -140,7 +230,7 @@ def _wrote(outcome: Outcome, role: Role, requested: int, got: int, granting: Gra
     hours = credentials.hours_text
     note = "" if got == requested else f", the role's maximum; {hours(requested)} was asked"
     return (
-        f"Wrote profile '{outcome.profile}' to {granting.describe(outcome.profile)}: "
+        f"Wrote profile '{outcome.profile}' to {granting.location}: "
         f"{roles.label(role, granting.aliases)}, valid until "
         f"{credentials.format_time(outcome.credentials.expiration)} "
         f"({hours(max(left, 0))}{note})."

@@ -23,6 +23,7 @@ from .errors import ConfigError
 from .models import Credentials, Profile, SignInOptions
 from .profiles import BY_FIELD
 from .redact import log
+from .stores import FileStore
 
 if TYPE_CHECKING:
     from .chain import Hop
@@ -66,6 +67,10 @@ class Files:
     def section(self, name: str) -> dict[str, str] | None:
         return profiles.find_section(self.config, name)
 
+    def store(self, notify: Callable[[str], None]) -> FileStore:
+        """The credentials file as a store, over the copy read here: it is read once."""
+        return FileStore(self.credentials_path, notify, self.credentials_file)
+
 
 @dataclass(frozen=True)
 class Reuse:
@@ -78,27 +83,26 @@ class Reuse:
 
 @dataclass(frozen=True)
 class SignIn:
+    """Values, not properties: executing a plan never calls back into planning."""
+
+    name: str
     profile: Profile
+    section: dict[str, str] | None = field(compare=False)  # its keys in the config file
     botocore_profile: str | None  # the name botocore reads endpoint settings from, if any
+    signin_base: str | None
+    identity: tuple[str, str, str, str]  # profiles of one identity share one sign-in
 
-    @property
-    def name(self) -> str:
-        return self.profile.name
 
-    @property
-    def signin_base(self) -> str | None:
-        return origin(self.profile.acs_url)
-
-    @property
-    def identity(self) -> tuple[str, str, str, str]:
-        """Profiles with the same identity share one sign-in's assertion."""
-        p = self.profile
-        return (
-            p.authority_url.lower(),
-            p.tenant_id.lower(),
-            p.app_id_uri,
-            (p.username or "").lower(),
-        )
+def _sign_in_plan(profile: Profile, section: dict[str, str] | None) -> SignIn:
+    p = profile
+    identity = (
+        p.authority_url.lower(),
+        p.tenant_id.lower(),
+        p.app_id_uri,
+        (p.username or "").lower(),
+    )
+    botocore = p.name if section is not None else None
+    return SignIn(p.name, p, section, botocore, origin(p.acs_url), identity)
 
 
 @dataclass(frozen=True)
@@ -171,7 +175,7 @@ def plan_profile(
     existing = _fresh(name, saved, request, now)
     if existing is not None:
         return Reuse(name, existing, profile.region, False, origin(profile.acs_url))
-    return SignIn(profile, name if section is not None else None)
+    return _sign_in_plan(profile, section)
 
 
 def _plan_chain(

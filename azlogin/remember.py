@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from . import awsfiles, profiles
-from .models import Profile, Role
-from .plan import Files, Request
+from .models import Role
+from .plan import Files, Request, SignIn
 from .runtime import Runtime
 
 
 def remember_defaults(
     runtime: Runtime,
     files: Files,
-    profile: Profile,
+    signed_in: SignIn,
     username: str | None,
     role: Role,
     request: Request,
 ) -> None:
-    """Save the username, role and (when given with --duration) duration as defaults."""
-    section = files.section(profile.name)
+    """Save the username, role and (when given with --duration) duration as defaults.
+
+    The profile's section is the one its plan read: planning is over by now.
+    """
+    profile, section = signed_in.profile, signed_in.section
     if section is None:
         return  # an environment-only profile has no section to remember in
     wanted = {

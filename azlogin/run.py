@@ -1,16 +1,19 @@
-"""Execute plans the same way for one profile or many: reuse, sign in once per identity, chain.
+"""Obtain credentials for one profile or many: plan, check, then execute every plan the same
+way — reuse, sign in once per identity, chain.
 
 One freshness rule (in :mod:`plan`), one place that registers secrets and saves
 (:meth:`Execution._save`), one STS client factory (the runtime's), one message style.
 With ``many`` a failing profile is recorded and the others go on; alone, it raises.
+Planning is over before executing starts: what execution needs from it (a profile's
+section, its identity) is in the plans as values, so the walk goes one way
+(tests/unit/test_walk.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
 
 from . import credentials, plan
 from .errors import AzloginError, Interrupted
@@ -19,26 +22,6 @@ from .models import Credentials, Role
 from .redact import SECRETS, log
 from .runtime import Runtime
 from .stores import Store
-from .ui import UI
-
-if TYPE_CHECKING:
-    from .sts import StsApi
-
-
-class RememberingUI:
-    """Passes everything through and notes the username the person gave."""
-
-    def __init__(self, inner: UI) -> None:
-        self.inner = inner
-        self.interactive = inner.interactive
-        self.username: str | None = None
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.inner, name)
-
-    def ask_username(self, default: str | None) -> str:
-        self.username = self.inner.ask_username(default)
-        return self.username
 
 
 def web_identity(runtime: Runtime) -> bool:
@@ -109,30 +92,13 @@ class Execution:
     # -- sign-in -------------------------------------------------------------------------
 
     def _sign_in(self, members: list[plan.SignIn]) -> None:
-        """One sign-in for profiles of one identity; every role assumed from its assertion."""
-        from . import accounts, grants, saml
+        """One sign-in for profiles of one identity (:mod:`grants`); then one save for them."""
+        from . import grants
 
-        first = members[0]
-        first_api = self._prepare_sts(first)
-        ui = RememberingUI(self.runtime.ui)
-        raw = self.runtime.provider().get_assertion(first.profile, ui, self.request.sign_in)  # type: ignore[arg-type]
-        SECRETS.add(raw)
-        assertion = saml.parse_assertion(raw)
-        log.debug("assertion grants %d role(s)", len(assertion.roles))
-        picker = self.runtime.ui.interactive and not self.request.role and len(members) == 1
-        aliases = accounts.for_picker(
-            first.profile, assertion, self.runtime.env, self.request.sign_in.verify_ssl, picker
-        )
-        granting = grants.Granting(
-            self.runtime, self.request, assertion, aliases, self.many, self.store.describe
-        )
-        chosen, refused = grants.choose(members, granting)
-        self.failures.update(refused)
-        results = grants.assume_all(
-            chosen, lambda m: first_api() if m is first else self._sts_for(m), granting
-        )
+        got = grants.sign_in(members, self.runtime, self.request, self.many, self.store.location)
+        self.failures.update(got.refused)
         done = []
-        for member, result in results:
+        for member, result in got.results:
             if isinstance(result, AzloginError):
                 self._fail(member.name, result)
             else:
@@ -146,29 +112,11 @@ class Execution:
         if self.runtime.ui.interactive:
             from .remember import remember_defaults
 
-            for member, role in chosen:
+            for member, role in got.chosen:
                 if member.name in self.outcomes:
                     remember_defaults(
-                        self.runtime, self.files, member.profile, ui.username, role, self.request
+                        self.runtime, self.files, member, got.username, role, self.request
                     )
-
-    def _prepare_sts(self, item: plan.SignIn) -> Callable[[], StsApi]:
-        """Start building the STS client now; the returned function waits for it.
-
-        Importing botocore and loading the STS model take a few hundred milliseconds of
-        CPU, which the browser's start, spent mostly waiting for Chromium, hides when they
-        overlap. A failure is raised where the client is used, as before.
-        """
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="azlogin-sts")
-        future = pool.submit(self._sts_for, item)
-        pool.shutdown(wait=False)
-        return future.result
-
-    def _sts_for(self, item: plan.SignIn) -> StsApi:
-        section = self.files.section(item.name) if item.botocore_profile else None
-        return self.runtime.sts_api(
-            item.profile.region, item.botocore_profile, self.request.sign_in.verify_ssl, section
-        )
 
     # -- chains --------------------------------------------------------------------------
 
@@ -206,7 +154,7 @@ class Execution:
             self.runtime.ui.info(
                 f"Assumed {item.hops[-1].role_arn} for profile '{item.name}' (via {root}), "
                 f"valid until {credentials.format_time(result.credentials.expiration)}; "
-                f"saved to {self.store.describe(item.name)}."
+                f"saved to {self.store.location}."
             )
         self.outcomes[item.name] = Outcome(
             item.name,
@@ -237,15 +185,59 @@ def obtain(request: plan.Request, runtime: Runtime, store: Store | None = None) 
     ``store``: where credentials are kept (default: the credentials file, as read for the
     plan, so that it is read once).
     """
-    from .stores import FileStore
-
     files = plan.Files.read(runtime.env)
     if store is None:
-        store = FileStore(files.credentials_path, runtime.ui.info, files.credentials_file)
-    item = plan.plan_profile(
-        request.profile, request, files, runtime.env, store.load, runtime.clock()
-    )
-    plan.check([item], files, store.check)
-    execution = Execution(request, runtime, store, files, many=False)
-    execution.run([item])
+        store = files.store(runtime.ui.info)
+    execution, _ = _execute([request.profile], request, runtime, files, store, many=False)
     return execution.outcomes[request.profile]
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """How ``--all-profiles`` went: the profiles selected, and per profile its outcome or error."""
+
+    selected: list[str]
+    outcomes: dict[str, Outcome]
+    failures: dict[str, AzloginError]
+
+
+def obtain_many(
+    patterns: Sequence[str] | None, request: plan.Request, runtime: Runtime
+) -> Refreshed:
+    """The profiles :func:`plan.select` picks: plan, check, execute; a profile that fails is
+    recorded and the others go on. Each file is read once for them all."""
+    files = plan.Files.read(runtime.env)
+    store = files.store(runtime.ui.info)
+    selected = plan.select(files, patterns)
+    if not selected:
+        return Refreshed([], {}, {})
+    execution, refused = _execute(selected, request, runtime, files, store, many=True)
+    return Refreshed(selected, execution.outcomes, {**refused, **execution.failures})
+
+
+def _execute(
+    names: Sequence[str],
+    request: plan.Request,
+    runtime: Runtime,
+    files: plan.Files,
+    store: Store,
+    many: bool,
+) -> tuple[Execution, dict[str, AzloginError]]:
+    """Plan each profile and check the plans, then execute them; planning is over before."""
+    plans: list[plan.Plan] = []
+    refused: dict[str, AzloginError] = {}
+    now = runtime.clock()
+    for name in names:
+        try:
+            plans.append(plan.plan_profile(name, request, files, runtime.env, store.load, now))
+        except Interrupted:
+            raise
+        except AzloginError as exc:
+            if not many:
+                raise
+            refused[name] = exc  # the others go on
+    # What would fail for every profile (an unwritable file) stops the run here.
+    plan.check(plans, files, store.check)
+    execution = Execution(request, runtime, store, files, many)
+    execution.run(plans)
+    return execution, refused

@@ -25,13 +25,13 @@ def state_dir(env: Mapping[str, str]) -> Path:
 
 
 class Store(Protocol):
+    location: str  # where a save goes, as a message says it: a value, known before any save
+
     def load(self, profile: str) -> Credentials | None: ...
 
     def save(self, profile: str, creds: Credentials) -> None: ...
 
     def save_many(self, profiles: Mapping[str, Credentials]) -> None: ...
-
-    def describe(self, profile: str) -> str: ...
 
     def check(self) -> None:
         """Raise now if a later save could not be written."""
@@ -54,6 +54,7 @@ class FileStore:
         self.path = path
         self.notify = notify
         self.snapshot = snapshot
+        self.location = awsfiles.display(path)
 
     def load(self, profile: str) -> Credentials | None:
         if self.snapshot is None:
@@ -72,9 +73,6 @@ class FileStore:
         credentials.write(self.path, profiles, self.notify, self.snapshot)
         self.snapshot = None  # the file is another one now
 
-    def describe(self, profile: str) -> str:
-        return awsfiles.display(self.path)
-
     def check(self) -> None:
         safefile.check_writable(self.path, self.notify)
 
@@ -85,6 +83,7 @@ class CacheStore:
     def __init__(self, directory: Path, config_file: Path) -> None:
         self.directory = directory
         self.config_file = config_file
+        self.location = "azlogin's private cache"
 
     def _file(self, profile: str) -> Path:
         key = hashlib.sha256(f"{self.config_file.resolve()}\0{profile}".encode()).hexdigest()
@@ -110,9 +109,6 @@ class CacheStore:
     def save_many(self, profiles: Mapping[str, Credentials]) -> None:
         for profile, creds in profiles.items():
             self.save(profile, creds)
-
-    def describe(self, profile: str) -> str:
-        return "azlogin's private cache"
 
     def check(self) -> None:
         safefile.check_directory(self.directory)

@@ -7,52 +7,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .. import plan
 from ..credentials import format_time, hours_text
-from ..errors import AzloginError, ExitStatus, Interrupted
+from ..errors import ExitStatus
+from ..plan import Request
 from ..runtime import Runtime
 
 if TYPE_CHECKING:
-    from ..run import Execution
-from ..stores import FileStore
+    from ..run import Refreshed
 
 
-def refresh_many(patterns: Sequence[str] | None, request: plan.Request, runtime: Runtime) -> int:
-    from ..run import Execution
+def refresh_many(patterns: Sequence[str] | None, request: Request, runtime: Runtime) -> int:
+    from ..run import obtain_many
 
-    files = plan.Files.read(runtime.env)
-    store = FileStore(files.credentials_path, runtime.ui.info, files.credentials_file)
-    selected = plan.select(files, patterns)
-    if not selected:
+    refreshed = obtain_many(patterns, request, runtime)
+    if not refreshed.selected:
         runtime.ui.warn("No azure profiles (or chains built on them) matched; nothing to refresh.")
         return int(ExitStatus.CONFIG)
-    plans: list[plan.Plan] = []
-    refused: dict[str, AzloginError] = {}
-    now = runtime.clock()
-    for name in selected:
-        try:
-            plans.append(plan.plan_profile(name, request, files, runtime.env, store.load, now))
-        except Interrupted:
-            raise
-        except AzloginError as exc:
-            refused[name] = exc
-    # What would fail for every profile (an unwritable file) stops the run here.
-    plan.check(plans, files, store.check)
-    execution = Execution(request, runtime, store, files, many=True)
-    execution.run(plans)
-    failures = {**refused, **execution.failures}
-    _summary(selected, execution, failures, runtime)
-    first = next((failures[name] for name in selected if name in failures), None)
+    _summary(refreshed, runtime)
+    failures = refreshed.failures
+    first = next((failures[name] for name in refreshed.selected if name in failures), None)
     return int(first.status) if first else 0
 
 
-def _summary(
-    names: Sequence[str], execution: Execution, failures: dict[str, AzloginError], runtime: Runtime
-) -> None:
-    now = runtime.clock()
+def _summary(refreshed: Refreshed, runtime: Runtime) -> None:
+    now, failures = runtime.clock(), refreshed.failures
     table = [("PROFILE", "ACCOUNT", "ROLE", "EXPIRES", "STATUS")]
-    for name in names:
-        got = execution.outcomes.get(name)
+    for name in refreshed.selected:
+        got = refreshed.outcomes.get(name)
         account = role = expires = "-"
         if got is not None and got.role is not None:
             account, role = got.role.account_id, got.role.path_and_name
