@@ -89,6 +89,10 @@ def signin_page(
         "iPollingInterval": POLL_INTERVAL_MS,
         "oStrings": _SIGNIN_STRINGS,
     }
+    if accounts:  # Entra lists the remembered accounts of "pick an account" here
+        config["arrSessions"] = [
+            {"name": user.username, "isSignedIn": account.signed_in} for account, user in accounts
+        ]
     return page(
         title="Sign in to your account",
         pgid="ConvergedSignIn",

@@ -58,6 +58,7 @@ class HttpSignIn:
             options,
         )
         self.sleep, self.monotonic = sleep, monotonic
+        self.deadline = monotonic() + options.timeout_seconds  # --timeout bounds it all
         self.given = Given()
         self.attempts: dict[str, int] = {}
         self.asked = False  # something was asked or sent: a dead end is no longer "stale"

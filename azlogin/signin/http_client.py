@@ -142,9 +142,10 @@ def client(
     import httpx
 
     try:
-        transport = httpx.HTTPTransport(
-            proxy=proxy_for(base_url, env), verify=tls(env, verify), trust_env=False
-        )
+        proxy_url = proxy_for(base_url, env)
+        # A browser names itself on CONNECT too; proxies that filter by client see one.
+        proxy = httpx.Proxy(proxy_url, headers={"User-Agent": user_agent}) if proxy_url else None
+        transport = httpx.HTTPTransport(proxy=proxy, verify=tls(env, verify), trust_env=False)
         return httpx.Client(
             headers={"User-Agent": user_agent, "Accept-Language": "en"},
             transport=_jar_transport(transport, jar),

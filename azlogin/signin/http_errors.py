@@ -30,9 +30,10 @@ def transport_errors(profile: Profile, options: SignInOptions) -> Iterator[None]
     except httpx.ConnectError as exc:
         certificate = "CERTIFICATE" in str(exc).upper()
         raise SignInError(
-            f"Could not connect to {host}"
+            f"Could not connect to {profile.authority_url}"
             + (": its certificate is not trusted." if certificate else "."),
-            "Point REQUESTS_CA_BUNDLE at your company's CA bundle (or --no-verify-ssl)."
+            "If the certificate is your company's, point REQUESTS_CA_BUNDLE at its CA "
+            "bundle; --no-verify-ssl skips the check."
             if certificate
             else "Check the network, the proxy (HTTPS_PROXY) and azlogin_authority_host.",
         ) from None

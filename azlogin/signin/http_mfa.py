@@ -111,7 +111,7 @@ def _approval(
         if isinstance(interval, (int, float)) and interval > 0
         else DEFAULT_POLL_SECONDS
     )
-    deadline = s.monotonic() + s.options.mfa_timeout_seconds
+    mfa_deadline = s.monotonic() + s.options.mfa_timeout_seconds
     polls = 0
     with s.ui.waiting(DESCRIPTIONS[method], number=number or None):
         while True:
@@ -125,8 +125,18 @@ def _approval(
                 return state
             if answer.get("ResultValue") != PENDING:
                 raise _refused(s, page, answer)
-            if s.monotonic() > deadline:
-                raise s.fail(page, "500121", "the request was not answered")
+            if s.monotonic() > s.deadline:
+                raise SignInError(
+                    f"The sign-in did not finish within {s.options.timeout_seconds:.0f} s "
+                    "(last page: mfa-push).",
+                    "Raise the timeout (--timeout), and approve the request sooner.",
+                )
+            if s.monotonic() > mfa_deadline:
+                raise SignInError(
+                    f"No answer to the sign-in request within "
+                    f"{s.options.mfa_timeout_seconds:.0f} s.",
+                    "Approve the request on your phone sooner, or raise the MFA timeout.",
+                )
 
 
 def _refused(s: HttpSignIn, page: EntraPage, answer: Any) -> SignInError:

@@ -73,8 +73,8 @@ def _identify(s: HttpSignIn, page: EntraPage) -> None:
             "flowToken": cfg.get("sFT"),
         })  # fmt: skip
         exists = answer.get("IfExistsResult") if isinstance(answer, dict) else None
-        if isinstance(answer, dict) and answer.get("apiCanary"):
-            page = _with_config(page, apiCanary=answer["apiCanary"])
+        if isinstance(answer, dict) and isinstance(answer.get("apiCanary"), str):
+            page = _with_api_canary(page, answer["apiCanary"])
         if exists == 1:  # unknown user: asked again, as the browser path does
             if not s.ui.interactive or s.attempt("username") >= MAX_ATTEMPTS:
                 raise s.fail(page, "50034")
@@ -111,10 +111,15 @@ def _password_refused(s: HttpSignIn, page: EntraPage, code: str) -> None:
     s.ui.warn(text or "Your account or password is incorrect.")
 
 
-def _with_config(page: EntraPage, **changes: Any) -> EntraPage:
+def _with_api_canary(page: EntraPage, canary: str) -> EntraPage:
+    """The page as its script holds it after a call answered a new ``apiCanary``: the
+    old one is spent, so a browser taking over must start from the new one too."""
+    import json
     from dataclasses import replace
 
-    return replace(page, config={**(page.config or {}), **changes})
+    old = json.dumps((page.config or {}).get("apiCanary"))
+    html = page.html.replace(old, json.dumps(canary))
+    return replace(page, html=html, config={**(page.config or {}), "apiCanary": canary})
 
 
 def stay_signed_in(s: HttpSignIn, page: EntraPage) -> EntraPage:

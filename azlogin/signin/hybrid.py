@@ -63,6 +63,7 @@ class HybridSignIn:
 
     def get_assertion(self, profile: Profile, ui: UI, options: SignInOptions) -> str:
         from ..browser import session
+        from ..browser.environment import proxy_from_env
 
         choice = self.choice(profile, options)
         log.debug(
@@ -74,6 +75,7 @@ class HybridSignIn:
         if choice == "browser":
             return self.browser.get_assertion(profile, ui, options)
         session.check_usable(profile, self.state_dir)
+        proxy_from_env(self.env)  # a malformed HTTPS_PROXY is the same error on both paths
         if options.reset_session:
             forgot = remembered.forget(store)
             forgot = session.remove_session(profile, self.state_dir) or forgot

@@ -1,8 +1,9 @@
 """The hybrid sign-in end to end: the real CLI, Entra's protocol over HTTP against the
 sandbox on 127.0.0.1, real Chromium where a page needs it, real boto3 against the STS.
 
-A wrapper around the browser writes a line each time it is started, so "no browser was
-started" is a fact the test reads, not a guess from timing.
+A wrapper around the browser writes a line each time a browser session is started (the
+User-Agent probe, ``chromium --version``, once per install, is no session), so "no
+browser was started" is a fact the test reads, not a guess from timing.
 """
 
 from __future__ import annotations
@@ -31,7 +32,11 @@ def browser_starts(home: Home, monkeypatch: pytest.MonkeyPatch) -> Path:
     assert chromium, "the e2e tests need Debian's chromium (scripts/bootstrap installs it)"
     starts = home.root / "browser-starts"
     wrapper = home.root / "counted-chromium"
-    wrapper.write_text(f'#!/bin/sh\necho started >> "{starts}"\nexec "{chromium}" "$@"\n')
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        f'case "$*" in *--remote-debugging-pipe*) echo started >> "{starts}";; esac\n'
+        f'exec "{chromium}" "$@"\n'
+    )
     wrapper.chmod(0o755)
     monkeypatch.setenv("AZLOGIN_BROWSER", str(wrapper))
     home.env["AZLOGIN_BROWSER"] = str(wrapper)

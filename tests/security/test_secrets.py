@@ -154,6 +154,8 @@ class Transcript:
     assertions: list[str]  # every SAMLResponse azlogin received
     keys: list[str]  # every secret key and session token STS issued
     child_env: dict[str, str]
+    signin: str = "auto"
+    cookies: list[str] = field(default_factory=list)  # the remembered Entra session
 
     def never(self) -> list[str]:
         """What must appear nowhere: the password, the TOTP secret, the assertions."""
@@ -190,10 +192,14 @@ def write_profiles(home: Home) -> None:
     home.profile(CAROL, "e-timeout", azure_default_role_arn=DEV)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", params=["auto", "browser"])
 def transcript(
-    module_sandbox: Sandbox, tmp_path_factory: pytest.TempPathFactory
+    module_sandbox: Sandbox,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
 ) -> Iterator[Transcript]:
+    """Every step once over HTTP (the default, handing over where needed) and once in the
+    browser alone."""
     with pytest.MonkeyPatch.context() as patch, restored(module_sandbox) as sandbox:
         root = tmp_path_factory.mktemp("secrets-home")
         home = make_home(root, sandbox, patch)
@@ -223,7 +229,11 @@ def transcript(
         for step in plan:
             if step.before is not None:
                 step.before(sandbox)
-            env = {"AZURE_DEFAULT_PASSWORD": PASSWORD, "AZLOGIN_TOTP_SECRET": TOTP_SECRET}
+            env = {
+                "AZURE_DEFAULT_PASSWORD": PASSWORD,
+                "AZLOGIN_TOTP_SECRET": TOTP_SECRET,
+                "AZLOGIN_SIGNIN": request.param,
+            }
             results[step.name] = run(patch, *step.argv, **{**env, **step.env})
         yield Transcript(
             home=home,
@@ -232,6 +242,12 @@ def transcript(
             assertions=assertions,
             keys=keys,
             child_env=json.loads(child_env.read_text()) if child_env.exists() else {},
+            signin=request.param,
+            cookies=[
+                c["value"]
+                for store in (root / ".azlogin" / "sessions").glob("*.json")
+                for c in json.loads(store.read_text())["cookies"]
+            ],
         )
 
 
@@ -247,12 +263,12 @@ def test_no_secret_in_output_or_exceptions(transcript: Transcript, name: str) ->
         assert result.code == step.code, result.err
     if step.logs:
         assert "debug: " in result.err  # --debug really was on
-    assert leaks(result.err, transcript.everything()) == []
+    assert leaks(result.err, transcript.everything() + transcript.cookies) == []
     assert MASK not in result.err  # nothing even reached the last-line scrubber
     stdout_forbidden = transcript.never() if step.prints_keys else transcript.everything()
-    assert leaks(result.out, stdout_forbidden) == []
+    assert leaks(result.out, stdout_forbidden + transcript.cookies) == []
     for text in result.exception_texts():
-        assert leaks(text, transcript.everything()) == []
+        assert leaks(text, transcript.everything() + transcript.cookies) == []
     if step.code not in (0, None):
         assert result.errors, "the failure should have been an exception turned into a message"
 
@@ -287,10 +303,12 @@ def test_the_console_link_carries_no_key(transcript: Transcript) -> None:
 
 def test_no_secret_in_any_file_azlogin_keeps(transcript: Transcript) -> None:
     root = transcript.home.root
-    dumps = list((root / ".azlogin" / "diagnostics").iterdir())
-    assert any(p.suffix == ".html" for p in dumps)  # the timeout step saved its dump
-    profiles = list((root / ".azlogin" / "browser").iterdir())
-    assert any(p.is_dir() and any(p.rglob("Cookies")) for p in profiles)  # Chromium's, scanned
+    if transcript.signin == "browser":
+        dumps = list((root / ".azlogin" / "diagnostics").iterdir())
+        assert any(p.suffix == ".html" for p in dumps)  # the timeout step saved its dump
+        profiles = list((root / ".azlogin" / "browser").iterdir())
+        assert any(p.is_dir() and any(p.rglob("Cookies")) for p in profiles)  # scanned too
+    assert transcript.cookies  # the remembered session was kept, and is scanned below
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         relative = path.relative_to(root).as_posix()
         if relative == "child-env.json":
@@ -308,6 +326,7 @@ def test_no_secret_on_command_lines_or_in_the_browsers_environment(
     sandbox.update_user(CAROL, password=PASSWORD, push="manual")  # waits until approved
     profile = home.profile(CAROL, azure_default_role_arn=DEV)
     env = {**home.env, "AZURE_DEFAULT_PASSWORD": PASSWORD, "AZLOGIN_TOTP_SECRET": TOTP_SECRET}
+    env["AZLOGIN_SIGNIN"] = "browser"  # the browser's processes are what is looked at
     proc = subprocess.Popen(
         [sys.executable, "-m", "azlogin", "--profile", profile, "--debug"],
         env=env,
@@ -383,9 +402,11 @@ def mode(path: Path) -> int:
 
 
 @pytest.mark.usefixtures("open_umask")
+@pytest.mark.parametrize("signin", ["auto", "browser"])
 def test_files_and_directories_are_private(
-    home: Home, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    home: Home, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, signin: str
 ) -> None:
+    monkeypatch.setenv("AZLOGIN_SIGNIN", signin)
     # ~/.aws does not exist yet; the config lives elsewhere, so azlogin creates ~/.aws.
     (tmp_path / ".aws").rmdir()
     config_dir = tmp_path / "conf"
@@ -416,9 +437,14 @@ def test_files_and_directories_are_private(
     assert mode(aws) == 0o700
     assert mode(aws / "credentials") == 0o600
     assert all(mode(p) == 0o600 for p in aws.iterdir())  # the lock file too
-    browser = state / "browser"
-    assert mode(browser) == 0o700
-    assert [mode(p) for p in browser.iterdir() if p.is_dir()] == [0o700]
+    if signin == "browser":
+        browser = state / "browser"
+        assert mode(browser) == 0o700
+        assert [mode(p) for p in browser.iterdir() if p.is_dir()] == [0o700]
+    sessions = state / "sessions"  # the remembered session's cookies, on either path
+    assert mode(sessions) == 0o700
+    assert [mode(p) for p in sessions.iterdir()] == [0o600]
+    assert all(mode(p) == 0o600 for p in state.iterdir() if p.is_file())
 
     new_config = tmp_path / "new" / "config"
     monkeypatch.setenv("AWS_CONFIG_FILE", str(new_config))

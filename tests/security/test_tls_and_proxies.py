@@ -88,14 +88,19 @@ def loopback(proxy: ForwardProxy) -> list[Proxied]:
 # --- TLS ----------------------------------------------------------------------------------
 
 
-def test_the_browser_refuses_an_untrusted_certificate(
-    home: Home, front: TlsTerminator, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("signin", "says"), [("browser", "ERR_CERT"), ("auto", "certificate is not trusted")]
+)
+def test_the_sign_in_refuses_an_untrusted_certificate(
+    home: Home, front: TlsTerminator, monkeypatch: pytest.MonkeyPatch, signin: str, says: str
 ) -> None:
     name = profile(home, sign_in=front.base_url, sts=front.base_url)
-    result = run(monkeypatch, "--profile", name, AZURE_DEFAULT_PASSWORD=PASSWORD)
+    result = run(
+        monkeypatch, "--profile", name, AZURE_DEFAULT_PASSWORD=PASSWORD, AZLOGIN_SIGNIN=signin
+    )
     assert result.code == ExitStatus.SIGN_IN, result.err
     error, hint = error_and_hint(result.err)
-    assert "ERR_CERT" in error and front.base_url in error
+    assert says in error and front.base_url in error
     assert "certificate" in hint and "--no-verify-ssl" in hint
     assert "Traceback" not in result.err
     assert front.was_refused() and home.sandbox.sign_ins == 0
