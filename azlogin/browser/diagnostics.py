@@ -42,6 +42,9 @@ _TEXTAREA = re.compile(r"(<textarea\b[^>]*>)(.*?)(</textarea>)", re.I | re.S)
 _SAML = re.compile(r"(SAMLResponse[\"']?\s*[=:]\s*[\"']?)[A-Za-z0-9+/=%]{16,}")
 # Entra's $Config carries its flow token and anti-forgery canaries: session material.
 _CONFIG_TOKENS = re.compile(r'("(?:sFT|sCtx|canary|apiCanary|sCanary)"\s*:\s*")[^"]*(")')
+# A page may carry its $Config or its hand-off form base64-encoded in script (atob("…")):
+# any long quoted run of base64 is treated as session material.
+_BLOB = re.compile(r"""(["'])[A-Za-z0-9+/_-]{40,}={0,2}(\1)""")
 
 
 def redact_html(html: str, secrets: Iterable[str] = ()) -> str:
@@ -50,6 +53,7 @@ def redact_html(html: str, secrets: Iterable[str] = ()) -> str:
     html = _TEXTAREA.sub(lambda m: m.group(1) + REDACTED + m.group(3), html)
     html = _SAML.sub(lambda m: m.group(1) + REDACTED, html)
     html = _CONFIG_TOKENS.sub(lambda m: m.group(1) + REDACTED + m.group(2), html)
+    html = _BLOB.sub(lambda m: m.group(1) + REDACTED + m.group(2), html)
     return redact_text(html, secrets)
 
 

@@ -26,3 +26,18 @@ def test_redact_html_removes_every_value_and_secret() -> None:
 def test_redact_text_prefers_the_longest_secret() -> None:
     assert redact_text("pw=abc123 and abc", ["abc", "abc123"]) == f"pw={REDACTED} and {REDACTED}"
     assert redact_text("nothing", ["", "x"]) == "nothing"
+
+
+def test_a_config_or_hand_off_built_from_base64_in_script_is_redacted() -> None:
+    import base64
+    import json
+
+    config = base64.b64encode(json.dumps({"sFT": "flow-token-" * 8}).encode()).decode()
+    saml = base64.b64encode(b"<samlp:Response>" + b"x" * 300).decode()
+    html = (
+        f'<script>window.$Config=JSON.parse(atob("{config}"));</script>'
+        f"<script>build('hiddenform', '{saml}');</script>"
+    )
+    redacted = redact_html(html)
+    assert config not in redacted and saml not in redacted
+    assert redacted.count(REDACTED) == 2
