@@ -34,6 +34,7 @@ from azlogin.sandbox import Sandbox
 
 PASSWORD = "Passw0rd!"
 TOTP = "JBSWY3DPEHPK3PXP"
+HEIDI = "heidi@sandbox.example"
 DEV = "arn:aws:iam::111111111111:role/Developer"
 PROBE = Path(__file__).with_name("probe.py")
 REPO = Path(__file__).resolve().parents[1]  # the azlogin package of this checkout is in here
@@ -131,9 +132,19 @@ class Bench:
 def cases(bench: Bench) -> dict[str, Callable[[], Run]]:
     """Each case's setup runs on its first call, so ``--only`` pays for its cases alone."""
 
-    def full() -> Run:
-        env = bench.home({"p": {"azure_default_role_arn": DEV}})
-        return bench.azlogin(env, "--profile", "p")
+    def full(signin: str = "auto", user: str | None = None) -> Callable[[], Run]:
+        def run() -> Run:
+            keys = {"azure_default_role_arn": DEV, "azlogin_signin": signin}
+            if user:
+                keys["azure_default_username"] = user
+            return bench.azlogin(bench.home({"p": keys}), "--profile", "p")
+
+        return run
+
+    def handed_over_at_mfa() -> Run:
+        # Heidi is Alice with pages disguised from HTTP clients; here only the MFA page.
+        bench.sandbox.update_user(HEIDI, disguise=["tfa"])
+        return full(user=HEIDI)()
 
     def prepared(keys: dict[str, str], *argv: str) -> Callable[..., Run]:
         """A home whose profile ``p`` was signed in once by ``argv``; each run repeats it."""
@@ -162,6 +173,12 @@ def cases(bench: Bench) -> dict[str, Callable[[], Run]]:
         return run
 
     remembered = prepared({"azure_default_remember_me": "true"}, "--profile", "p")
+    remembered_browser = prepared(
+        {"azure_default_remember_me": "true", "azlogin_signin": "browser"}, "--profile", "p"
+    )
+    process_remembered = prepared(
+        {"azure_default_remember_me": "true"}, "credential-process", "--profile", "p"
+    )
     noop = prepared({}, "--profile", "p")
     cached_process = prepared({}, "credential-process", "--profile", "p")
 
@@ -175,9 +192,26 @@ def cases(bench: Bench) -> dict[str, Callable[[], Run]]:
 
         return run
 
+    homes_remembered: list[dict[str, str]] = []
+
+    def all_remembered() -> Run:
+        """20 profiles of one identity whose session is remembered: one round trip to Entra."""
+        if not homes_remembered:
+            keys = {"azure_default_role_arn": DEV, "azure_default_remember_me": "true"}
+            homes_remembered.append(bench.home({f"p{i}": keys for i in range(20)}))
+            bench.azlogin(homes_remembered[0], "--all-profiles")
+        return bench.azlogin(homes_remembered[0], "--all-profiles", "--force-refresh")
+
     return {
-        "full sign-in (password + TOTP)": full,
+        "full sign-in (password + TOTP)": full(),
+        "full sign-in (password + TOTP), browser": full("browser"),
         "remembered-session sign-in": lambda: remembered("--force-refresh"),
+        "remembered-session sign-in, browser": lambda: remembered_browser("--force-refresh"),
+        "hand-over to the browser at the MFA page": handed_over_at_mfa,
+        "credential-process, refresh, remembered session": lambda: process_remembered(
+            "--force-refresh"
+        ),
+        "--all-profiles, 20 profiles, remembered session": all_remembered,
         "no-op (credentials valid)": noop,
         "credential-process, cached": cached_process,
         "--all-profiles, 1 profile": all_profiles(1),

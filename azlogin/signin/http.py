@@ -49,6 +49,7 @@ class HttpSignIn:
         *,
         sleep: Callable[[float], None],
         monotonic: Callable[[], float],
+        page_seconds: float,
     ) -> None:
         self.client, self.jar, self.profile, self.ui, self.options = (
             client,
@@ -59,6 +60,7 @@ class HttpSignIn:
         )
         self.sleep, self.monotonic = sleep, monotonic
         self.deadline = monotonic() + options.timeout_seconds  # --timeout bounds it all
+        self.page_seconds = page_seconds
         self.given = Given()
         self.attempts: dict[str, int] = {}
         self.asked = False  # something was asked or sent: a dead end is no longer "stale"
@@ -98,7 +100,7 @@ class HttpSignIn:
             "hpgid": str(cfg.get("hpgid") or ""),
             "Accept": "application/json",
         }
-        with transport_errors(self.profile, self.options):
+        with transport_errors(self.profile, self.options, self.page_seconds):
             response = self.client.post(urljoin(page.url, target), json=dict(body), headers=headers)
         try:
             return response.json()
@@ -108,7 +110,7 @@ class HttpSignIn:
     def _page(self, send: Callable[[], httpx.Response]) -> EntraPage:
         from .http_errors import transport_errors
 
-        with transport_errors(self.profile, self.options):
+        with transport_errors(self.profile, self.options, self.page_seconds):
             response = send()
         return entra_page.parse(
             str(response.url), response.status_code, response.text,

@@ -11,17 +11,17 @@ from ..models import Profile, SignInOptions
 
 
 @contextlib.contextmanager
-def transport_errors(profile: Profile, options: SignInOptions) -> Iterator[None]:
+def transport_errors(profile: Profile, options: SignInOptions, seconds: float) -> Iterator[None]:
+    """``seconds``: the per-page limit (AZLOGIN_PAGE_TIMEOUT) a silent host exceeded."""
     import httpx
 
     host = urlsplit(profile.authority_url).netloc
     try:
         yield
     except httpx.TimeoutException:
-        raise SignInError(
-            f"The sign-in host {host} did not answer in time.",
-            "Check the network or proxy (HTTPS_PROXY); AZLOGIN_PAGE_TIMEOUT sets the limit.",
-        ) from None
+        from ..browser.failures import host_silent  # the browser path's words, exactly
+
+        raise host_silent(profile.authority_url, seconds) from None
     except httpx.ProxyError:
         raise SignInError(
             f"The proxy refused the connection to {host}.",

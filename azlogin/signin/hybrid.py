@@ -145,12 +145,13 @@ class HybridSignIn:
         from .http_steps import walk
 
         url = login_url(profile, request_id="id" + uuid.uuid4().hex, now=datetime.now(timezone.utc))
+        page_seconds = self.browser_page_timeout()
         with client(
             env=self.env, base_url=profile.authority_url, user_agent=self._user_agent(profile),
-            verify=options.verify_ssl, read_seconds=self.browser_page_timeout(), jar=jar,
+            verify=options.verify_ssl, read_seconds=page_seconds, jar=jar,
         ) as http_client:  # fmt: skip
-            flow = HttpSignIn(http_client, jar, profile, ui, options,
-                              sleep=self.sleep, monotonic=self.monotonic)  # fmt: skip
+            flow = HttpSignIn(http_client, jar, profile, ui, options, sleep=self.sleep,
+                              monotonic=self.monotonic, page_seconds=page_seconds)  # fmt: skip
             try:
                 assertion = walk(flow, url)
             except PromptRequired:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pexpect
+import pytest
 
 from azlogin.errors import ExitStatus
 
@@ -74,7 +75,8 @@ def test_wrong_password_then_right_in_a_terminal(home: Home) -> None:
     assert child.exitstatus == 0
 
 
-def test_timeout_saves_a_redacted_private_dump(home: Home) -> None:
+@pytest.mark.parametrize("signin", ["auto", "browser"])
+def test_timeout_ends_the_sign_in_with_a_redacted_private_dump(home: Home, signin: str) -> None:
     home.sandbox.update_user("carol@sandbox.example", push="manual")  # the phone never answers
     profile = home.profile("carol@sandbox.example", azure_default_role_arn=CAROL_DEV)
     code, err = run(
@@ -86,9 +88,13 @@ def test_timeout_saves_a_redacted_private_dump(home: Home) -> None:
         "--mfa-timeout",
         "60",
         AZURE_DEFAULT_PASSWORD=PASSWORD,
+        AZLOGIN_SIGNIN=signin,
     )
     assert code == ExitStatus.SIGN_IN, err
     assert "did not finish within 4 s (last page: mfa-push)" in err
+    assert not home.credentials.exists()
+    if signin != "browser":
+        return  # over HTTP no page was rendered: there is nothing to picture
     paths = [Path(p) for p in re.findall(r"(/\S+\.(?:png|html))", err)]
     assert paths, err
     for path in paths:
@@ -102,7 +108,9 @@ def test_timeout_saves_a_redacted_private_dump(home: Home) -> None:
 def test_ctrl_c_while_waiting_for_the_phone_leaves_no_browser(home: Home) -> None:
     home.sandbox.update_user("carol@sandbox.example", push="manual")
     profile = home.profile("carol@sandbox.example", azure_default_role_arn=CAROL_DEV)
-    env = {**home.env, "AZURE_DEFAULT_PASSWORD": PASSWORD}
+    # The browser's own leftovers are the point here; tests/faults/test_interrupts.py has
+    # Ctrl-C during the push on both paths.
+    env = {**home.env, "AZURE_DEFAULT_PASSWORD": PASSWORD, "AZLOGIN_SIGNIN": "browser"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "azlogin", "--profile", profile],
         env=env,

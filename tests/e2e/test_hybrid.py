@@ -147,3 +147,37 @@ def test_browser_choice_is_today_s_browser_sign_in(home: Home, browser_starts: P
                     AZURE_DEFAULT_PASSWORD=PASSWORD, AZLOGIN_TOTP_SECRET=TOTP_SECRET)  # fmt: skip
     assert code == 0, err
     assert started(browser_starts) == 1
+
+
+@pytest.mark.parametrize("page", ["tfa", "stay-signed-in"])
+def test_a_person_hands_over_without_being_asked_twice(
+    home: Home, sandbox: Sandbox, browser_starts: Path, page: str
+) -> None:
+    """In a terminal, across the hand-over: each question is answered exactly once, in
+    order. A question asked a second time would get the next answer (the code as the
+    password) or none at all, and the run would not reach "Wrote profile"."""
+    import pexpect
+
+    from azlogin import totp
+
+    from .test_interactive import spawn
+
+    sandbox.update_faults(disguise=[page])
+    profile = totp_user(home)
+    child = spawn(home, "--profile", profile)
+    try:
+        child.expect("Username:")
+        child.send("\r")
+        child.expect("Password for alice@sandbox.example:")
+        child.sendline(PASSWORD)
+        child.expect("Verification code:")
+        child.sendline(totp.code(TOTP_SECRET))
+        child.expect("Role to assume:")  # the default role is preselected: Enter takes it
+        child.send("\r")
+        child.expect("Wrote profile 'sandbox'")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0
+    assert started(browser_starts) == 1
+    assert caller(profile).endswith("assumed-role/Developer/alice@sandbox.example")

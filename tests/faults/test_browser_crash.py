@@ -28,6 +28,15 @@ from .support import (
 )
 from .test_browser_env import children
 
+
+@pytest.fixture(autouse=True)
+def browser_only(home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    """These faults are the browser's own (its processes, its driver): the browser signs in
+    from the first page here. The HTTP path's faults are in test_hung_signin/test_interrupts."""
+    monkeypatch.setenv("AZLOGIN_SIGNIN", "browser")
+    home.env["AZLOGIN_SIGNIN"] = "browser"
+
+
 CAROL_DEV = "arn:aws:iam::111111111111:role/Developer"
 
 

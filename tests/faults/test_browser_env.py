@@ -6,10 +6,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from azlogin.sandbox import Sandbox
 
 from ..e2e.conftest import PASSWORD, Home
 from .support import Azlogin, chromium_descendants, cmdline, main_browser
+
+
+@pytest.fixture(autouse=True)
+def browser_only(home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    """These faults are the browser's own (its processes, its driver): the browser signs in
+    from the first page here. The HTTP path's faults are in test_hung_signin/test_interrupts."""
+    monkeypatch.setenv("AZLOGIN_SIGNIN", "browser")
+    home.env["AZLOGIN_SIGNIN"] = "browser"
+
 
 CAROL_DEV = "arn:aws:iam::111111111111:role/Developer"
 PROXY_PASSWORD = "proxy-canary-7f3a"

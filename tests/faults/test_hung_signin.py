@@ -52,8 +52,9 @@ def silent() -> Iterator[SilentServer]:
     server.close()
 
 
+@pytest.mark.parametrize("signin", ["auto", "browser"])
 def test_a_silent_sign_in_host_is_named_after_the_page_limit(
-    home: Home, silent: SilentServer
+    home: Home, silent: SilentServer, signin: str
 ) -> None:
     name = home.profile("bob@sandbox.example")
     host = f"127.0.0.1:{silent.port}"
@@ -74,13 +75,14 @@ def test_a_silent_sign_in_host_is_named_after_the_page_limit(
         "120",
         AZURE_DEFAULT_PASSWORD=PASSWORD,
         AZLOGIN_PAGE_TIMEOUT="2",
+        AZLOGIN_SIGNIN=signin,
     )
     try:
         code, err = run.finish()
     finally:
         run.close()
 
-    assert silent.accepted.is_set()  # the browser did reach it
+    assert silent.accepted.is_set()  # the sign-in did reach it
     assert code == ExitStatus.SIGN_IN, err
     assert err.splitlines()[-2:] == [
         f"azlogin: error: The sign-in host {host} did not answer within 2 s.",

@@ -73,18 +73,23 @@ def test_a_state_dir_left_by_sudo_is_refused_with_the_fix(
     assert home.sandbox.sign_ins_by_user == {}
 
 
-def test_root_with_a_users_home_leaves_nothing_of_roots_there(home: Home) -> None:
+@pytest.mark.parametrize("signin", ["auto", "browser"])
+def test_root_with_a_users_home_leaves_nothing_of_roots_there(home: Home, signin: str) -> None:
     # `sudo azlogin` keeping the user's HOME (the sudo default on several distributions).
     for path in (home.root, home.root / ".aws"):
         os.chown(path, USER, USER)
     profile = home.profile("bob@sandbox.example", azure_default_remember_me="true")
     os.chown(home.config, USER, USER)
-    code, err = run(home, "--profile", profile, AZURE_DEFAULT_PASSWORD=PASSWORD)
+    code, err = run(
+        home, "--profile", profile, AZURE_DEFAULT_PASSWORD=PASSWORD, AZLOGIN_SIGNIN=signin
+    )
     assert code == 0, err
 
     state = home.root / ".azlogin"
     key = session.session_key(sandbox_profile(home.sandbox, "bob@sandbox.example"))
-    assert (state / "browser" / key / "Default").is_dir()  # the browser did write there
+    if signin == "browser":
+        assert (state / "browser" / key / "Default").is_dir()  # the browser did write there
+    assert (state / "sessions" / f"{key}.json").is_file()  # the remembered session
     assert (state / "browser" / f"{key}.lock").is_file()
     assert owned_by_root(state) == []
     # ~/.aws is awsfiles' to hand back; everything else azlogin (and Chromium) wrote:
