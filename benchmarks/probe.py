@@ -30,7 +30,9 @@ STARTED = time.perf_counter()
 # (module, attribute path, phase name): what a sign-in spends its time on.
 PHASES = (
     ("azlogin.browser", "start_browser", "browser start"),
-    ("azlogin.browser.flow", "PageWalk.run", "sign-in pages"),
+    ("azlogin.signin.http_steps", "walk", "sign-in over HTTP"),
+    # PageWalk since the split of browser/flow.py; SignIn in the trees before it (--against)
+    ("azlogin.browser.flow", "PageWalk.run|SignIn.run", "sign-in pages"),
     ("azlogin.browser.launch", "BrowserHandle.close", "browser close"),
     ("azlogin.sts", "client", "STS client build"),
     ("azlogin.sts", "assume_role_with_saml", "STS call"),
@@ -62,11 +64,14 @@ def _patch(module: Any) -> None:
     for module_name, path, name in PHASES:
         if module_name != module.__name__:
             continue
-        owner: Any = module
-        *parents, attribute = path.split(".")
-        for parent in parents:
-            owner = getattr(owner, parent)
-        setattr(owner, attribute, _timed(name, getattr(owner, attribute)))
+        for alternative in path.split("|"):
+            owner: Any = module
+            *parents, attribute = alternative.split(".")
+            for parent in parents:
+                owner = getattr(owner, parent, None)
+            if owner is not None and hasattr(owner, attribute):
+                setattr(owner, attribute, _timed(name, getattr(owner, attribute)))
+                break
 
 
 class _Hook(importlib.abc.MetaPathFinder):

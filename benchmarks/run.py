@@ -45,7 +45,10 @@ REGIONS = (
     "sa-east-1", "me-south-1", "af-south-1",
 )  # fmt: skip
 # Phases shown for the cases that open a browser, in the order they happen.
-PHASES = ("browser start", "sign-in pages", "browser close", "STS client build", "STS call")
+PHASES = (
+    "sign-in over HTTP", "browser start", "sign-in pages", "browser close", "STS client build",
+    "STS call",
+)  # fmt: skip
 
 
 @dataclass
@@ -283,7 +286,11 @@ def tables(results: list[Result]) -> str:
             f"{_ms(r.median(lambda x: x.cpu_all))} | "
             f"{max(run.rss_kb for run in r.runs) / 1024:.0f} MiB |"
         )
-    signing = [r for r in results if any("browser start" in run.phases for run in r.runs)]
+    signing = [
+        r
+        for r in results
+        if any({"browser start", "sign-in over HTTP"} & set(run.phases) for run in r.runs)
+    ]
     if signing:
         out += [
             "",
@@ -297,10 +304,13 @@ def tables(results: list[Result]) -> str:
             "|---|---|" + "---|" * len(PHASES) + "---|",
         ]
         for r in signing:
-            cells = [_ms(r.median(lambda x: x.phases.get("browser start", [0.0])[0]))]
+            browser = "browser start" in r.runs[0].phases
+            first = r.median(lambda x: x.phases.get("browser start", [0.0])[0])
+            cells = [_ms(first) if browser else "-"]
             for phase in PHASES:
-                cells.append(_ms(r.median(functools.partial(_phase_span, phase))))
-            cells.append(_ms(r.median(_after_browser)) if r.runs[0].inside else "-")
+                seen = any(phase in run.phases for run in r.runs)
+                cells.append(_ms(r.median(functools.partial(_phase_span, phase))) if seen else "-")
+            cells.append(_ms(r.median(_after_browser)) if browser and r.runs[0].inside else "-")
             out.append(f"| {r.name} | " + " | ".join(cells) + " |")
     return "\n".join(out)
 
