@@ -127,22 +127,12 @@ class NonInteractiveUI:
         raise PromptRequired(f"{question} cannot be asked here.", "Run it in a terminal.")
 
 
-class EnvAnswers:
-    """Answers secrets from the environment, asking the wrapped UI only for what is missing.
+class Forwarding:
+    """A UI that asks ``inner`` everything; subclasses answer some questions themselves."""
 
-    AZURE_DEFAULT_PASSWORD   the password (as aws-azure-login reads it)
-    AZLOGIN_MFA_CODE         a one-time verification code (used once)
-    AZLOGIN_TOTP_SECRET      a base32 TOTP secret: codes are computed when asked
-    """
-
-    def __init__(self, inner: UI, env: Mapping[str, str] | None = None) -> None:
+    def __init__(self, inner: UI) -> None:
         self.inner = inner
         self.interactive = inner.interactive
-        env = os.environ if env is None else env
-        self._password = _env(env, "AZURE_DEFAULT_PASSWORD")
-        self._code = _env(env, "AZLOGIN_MFA_CODE")
-        self._totp = _env(env, "AZLOGIN_TOTP_SECRET")
-        self._password_used_for: set[str] = set()
 
     def info(self, message: str) -> None:
         self.inner.info(message)
@@ -154,20 +144,9 @@ class EnvAnswers:
         return self.inner.ask_username(default)
 
     def ask_password(self, username: str) -> str:
-        # Offered once per user: if the page asks again, it was wrong; ask the person.
-        if self._password and username.lower() not in self._password_used_for:
-            self._password_used_for.add(username.lower())
-            return self._password
         return self.inner.ask_password(username)
 
     def ask_code(self, description: str) -> str:
-        if self._code:
-            code, self._code = self._code, None
-            return code
-        if self._totp:
-            from . import totp
-
-            return totp.code(self._totp)
         return self.inner.ask_code(description)
 
     def choose(
@@ -190,6 +169,40 @@ class EnvAnswers:
 
     def confirm(self, question: str, default: bool) -> bool:
         return self.inner.confirm(question, default)
+
+
+class EnvAnswers(Forwarding):
+    """Answers secrets from the environment, asking the wrapped UI only for what is missing.
+
+    AZURE_DEFAULT_PASSWORD   the password (as aws-azure-login reads it)
+    AZLOGIN_MFA_CODE         a one-time verification code (used once)
+    AZLOGIN_TOTP_SECRET      a base32 TOTP secret: codes are computed when asked
+    """
+
+    def __init__(self, inner: UI, env: Mapping[str, str] | None = None) -> None:
+        super().__init__(inner)
+        env = os.environ if env is None else env
+        self._password = _env(env, "AZURE_DEFAULT_PASSWORD")
+        self._code = _env(env, "AZLOGIN_MFA_CODE")
+        self._totp = _env(env, "AZLOGIN_TOTP_SECRET")
+        self._password_used_for: set[str] = set()
+
+    def ask_password(self, username: str) -> str:
+        # Offered once per user: if the page asks again, it was wrong; ask the person.
+        if self._password and username.lower() not in self._password_used_for:
+            self._password_used_for.add(username.lower())
+            return self._password
+        return self.inner.ask_password(username)
+
+    def ask_code(self, description: str) -> str:
+        if self._code:
+            code, self._code = self._code, None
+            return code
+        if self._totp:
+            from . import totp
+
+            return totp.code(self._totp)
+        return self.inner.ask_code(description)
 
 
 def _env(env: Mapping[str, str], name: str) -> str | None:

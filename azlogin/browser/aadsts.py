@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..errors import SignInError
+
 
 @dataclass(frozen=True)
 class AadstsCode:
@@ -86,3 +88,15 @@ def describe(code: str, fallback: str = "") -> tuple[str, str]:
             "Look the code up at https://login.microsoftonline.com/error?code=" + code,
         )
     return f"Sign-in failed: {entry.meaning} (AADSTS{code}).", entry.hint
+
+
+def failure(code: str, text: str) -> SignInError:
+    """The error for a page that ends the sign-in: named by ``code`` when there is one,
+    else by the page's own ``text``. Both sign-in paths word it so."""
+    if code:
+        message, hint = describe(code, text)
+        return SignInError(message, hint, code=code)
+    return SignInError(
+        f"Sign-in failed: {text or 'the sign-in page showed an error'}.",
+        "Sign in once in a normal browser to see the page; --mode gui shows it from azlogin.",
+    )

@@ -71,11 +71,4 @@ def text_of(page: Page, *selectors: str) -> str:
 def fail(state: PageState, default_code: str = "", fallback: str = "") -> SignInError:
     """The error for a page that ends the sign-in, named by its AADSTS code when it has one."""
     code = state.code or aadsts.find_code(state.error) or default_code
-    text = state.error or fallback
-    if code:
-        message, hint = aadsts.describe(code, text)
-        return SignInError(message, hint, code=code)
-    return SignInError(
-        f"Sign-in failed: {text or 'the sign-in page showed an error'}.",
-        "Sign in once in a normal browser to see the page; --mode gui shows it from azlogin.",
-    )
+    return aadsts.failure(code, state.error or fallback)

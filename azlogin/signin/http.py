@@ -130,14 +130,7 @@ class HttpSignIn:
     def fail(self, page: EntraPage, default_code: str = "", text: str = "") -> SignInError:
         """The error for a page that ends the sign-in, worded as the browser path words it."""
         code = page.error_code or aadsts.find_code(text) or default_code
-        text = text or page.error_text(*entra_page.ERROR_IDS)
-        if code:
-            message, hint = aadsts.describe(code, text)
-            return SignInError(message, hint, code=code)
-        return SignInError(
-            f"Sign-in failed: {text or 'the sign-in page showed an error'}.",
-            "Sign in once in a normal browser to see the page; --mode gui shows it from azlogin.",
-        )
+        return aadsts.failure(code, text or page.error_text(*entra_page.ERROR_IDS))
 
 
 def form_fields(page: EntraPage, **fields: str) -> dict[str, str]:

@@ -3,24 +3,16 @@ never asks the person twice."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from ..ui import UI, Option
+from ..ui import UI, Forwarding, Option
 from .handover import Given
 
 
-class ReplayUI:
+class ReplayUI(Forwarding):
     def __init__(self, inner: UI, given: Given) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.given = given
-        self.interactive = inner.interactive
-
-    def info(self, message: str) -> None:
-        self.inner.info(message)
-
-    def warn(self, message: str) -> None:
-        self.inner.warn(message)
 
     def ask_username(self, default: str | None) -> str:
         # Once: if the page asks again, Entra refused it and the person must say.
@@ -35,8 +27,7 @@ class ReplayUI:
             return password
         return self.inner.ask_password(username)
 
-    def ask_code(self, description: str) -> str:
-        return self.inner.ask_code(description)  # codes are single-use: never replayed
+    # ask_code is forwarded: codes are single-use, never replayed.
 
     def choose(
         self,
@@ -50,14 +41,3 @@ class ReplayUI:
         if given is not None and any(o.value == given for o in options):
             return given
         return self.inner.choose(question, options, default, searchable=searchable)
-
-    def waiting(
-        self, message: str, number: str | None = None
-    ) -> contextlib.AbstractContextManager[None]:
-        return self.inner.waiting(message, number)
-
-    def ask_text(self, question: str, default: str, check: Callable[[str], str | None]) -> str:
-        return self.inner.ask_text(question, default, check)
-
-    def confirm(self, question: str, default: bool) -> bool:
-        return self.inner.confirm(question, default)

@@ -171,3 +171,47 @@ def test_the_proxy_is_decided_as_curl_decides_it(
 def test_the_user_agent_is_chrome_s_reduced_one_with_the_major_version() -> None:
     ua = user_agent("120.0.6099.224", "linux")
     assert ua.endswith("Chrome/120.0.0.0 Safari/537.36") and "X11; Linux x86_64" in ua
+
+
+def test_the_browser_is_answered_from_what_was_given_once_and_never_a_code() -> None:
+    from azlogin.signin.handover import Given
+    from azlogin.signin.replay import ReplayUI
+    from azlogin.ui import Option
+
+    class Asked:
+        interactive = True
+
+        def __init__(self) -> None:
+            self.asked: list[str] = []
+
+        def ask_username(self, default: str | None) -> str:
+            self.asked.append("username")
+            return "typed@example.com"
+
+        def ask_password(self, username: str) -> str:
+            self.asked.append("password")
+            return "typed-password"
+
+        def ask_code(self, description: str) -> str:
+            self.asked.append("code")
+            return "123456"
+
+        def choose(
+            self, question: str, options: object, default: object = None, **_: object
+        ) -> str:
+            self.asked.append("choose")
+            return "work"
+
+    inner = Asked()
+    ui = ReplayUI(inner, Given("given@example.com", "given-password", {"Which?": "personal"}))  # type: ignore[arg-type]
+    options = [Option("work", "Work"), Option("personal", "Personal")]
+    assert ui.ask_username(None) == "given@example.com"
+    assert ui.ask_password("given@example.com") == "given-password"
+    assert ui.choose("Which?", options) == "personal"
+    assert ui.ask_code("code") == "123456"  # single-use: always the person's (or TOTP's)
+    assert inner.asked == ["code"]
+    # Asked again, the page refused what was given: now the person answers.
+    assert (ui.ask_username(None), ui.ask_password("x"), ui.choose("Which?", options)) == (
+        "typed@example.com", "typed-password", "work",
+    )  # fmt: skip
+    assert inner.asked == ["code", "username", "password", "choose"]
