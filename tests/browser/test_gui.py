@@ -102,3 +102,30 @@ def test_unknown_page_without_a_person_is_not_offered_a_window(
     with pytest.raises(Exception, match="does not recognise"):
         signin.get_assertion(typo, ui, SignInOptions(timeout_seconds=30))
     assert ui.asked == []
+
+
+def test_the_visible_window_opens_at_the_page_the_headless_one_stopped_at(
+    make_profile: ProfileMaker,
+    make_signin: SignInMaker,
+    fresh_sandbox: Sandbox,
+    xvfb_display: str,
+) -> None:
+    good = make_profile("bob@sandbox.example")
+    typo = make_profile("bob@sandbox.example", authority_host=fresh_sandbox.base_url + "/typo")
+    signin = make_signin(DISPLAY=xvfb_display, AZLOGIN_PAGE_TIMEOUT="2")
+    url = login_url(good, request_id="id" + uuid.uuid4().hex, now=datetime.now(timezone.utc))
+    opened_at: list[str] = []
+    finish = person("bob@sandbox.example", start_over=url)
+
+    def look_then_finish(page: Page) -> None:
+        opened_at.append(page.url)
+        finish(page)
+
+    signin.gui_hook = look_then_finish
+    before = len(fresh_sandbox.request_log)
+    assertion = signin.get_assertion(typo, ScriptedUI({"choose": "gui"}), SignInOptions())
+    assert parse_assertion(assertion).session_name == "bob@sandbox.example"
+    assert opened_at and opened_at[0].startswith(fresh_sandbox.base_url + "/typo/")
+    # The window was shown the page it stopped at, not sent to the server for it again.
+    typo_requests = [p for _, p in fresh_sandbox.request_log[before:] if p.startswith("/typo/")]
+    assert len(typo_requests) == 1, typo_requests
