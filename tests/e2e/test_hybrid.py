@@ -181,3 +181,39 @@ def test_a_person_hands_over_without_being_asked_twice(
     assert child.exitstatus == 0
     assert started(browser_starts) == 1
     assert caller(profile).endswith("assumed-role/Developer/alice@sandbox.example")
+
+
+@pytest.mark.parametrize(
+    ("page", "user", "code"),
+    [
+        ("conditional-access", "blocked@sandbox.example", "53003"),
+        ("proof-up", "proofup@sandbox.example", "50079"),
+        ("error", "noapp@sandbox.example", "50105"),
+    ],
+)
+def test_a_handed_over_dead_end_ends_as_the_browser_ends_it(
+    home: Home, sandbox: Sandbox, browser_starts: Path, page: str, user: str, code: str
+) -> None:
+    sandbox.update_faults(disguise=[page])
+    profile = home.profile(user, azure_default_role_arn=ROLE)
+    code_, err = run(home, "--profile", profile, "--no-prompt", "--debug",
+                     AZURE_DEFAULT_PASSWORD=PASSWORD)  # fmt: skip
+    assert code_ == 4, err
+    assert "handing over to the browser at" in err
+    assert f"(AADSTS{code})." in err.splitlines()[-2], err.splitlines()[-2:]
+    assert started(browser_starts) == 1
+    assert not home.credentials.exists()
+
+
+def test_a_handed_over_registration_nag_is_skipped_in_the_browser(
+    home: Home, sandbox: Sandbox, browser_starts: Path
+) -> None:
+    sandbox.update_user("bob@sandbox.example", mfa_registration_nag_days=14)
+    sandbox.update_faults(disguise=["registration-nag"])
+    profile = home.profile("bob@sandbox.example", azure_default_role_arn=ROLE)
+    code, err = run(home, "--profile", profile, "--no-prompt", "--debug",
+                    AZURE_DEFAULT_PASSWORD=PASSWORD)  # fmt: skip
+    assert code == 0, err
+    assert "handing over to the browser at" in err
+    assert started(browser_starts) == 1
+    assert caller(profile).endswith("assumed-role/Developer/bob@sandbox.example")
