@@ -86,13 +86,15 @@ def add_sign_in_options(parser: argparse.ArgumentParser) -> None:
         "--mode",
         choices=[m.value for m in BrowserMode],
         default=BrowserMode.HEADLESS.value,
-        help="headless (default): automated, no window; debug: automated in a visible window; "
-        "gui: a visible window where you sign in yourself",
+        help="headless (default): automated, over HTTP where it can (azlogin_signin), else in "
+        "a browser without a window; debug: automated in a visible window; gui: a visible "
+        "window where you sign in yourself",
     )
     parser.add_argument(
         "--reset-session",
         action="store_true",
-        help="forget the remembered browser session of this profile before signing in",
+        help="forget the remembered session (cookies and browser profile) of this profile's "
+        "identity before signing in",
     )
     parser.add_argument(
         "--timeout",
