@@ -69,7 +69,7 @@ class HybridSignIn:
         log.debug(
             "sign-in: %s (azlogin_signin from %s)", choice, profile.sources.get("signin", "default")
         )
-        store = remembered.store_path(profile, self.state_dir, session.session_key(profile))
+        store = remembered.store_path(self.state_dir, session.session_key(profile))
         if profile.remember_me:
             self.browser.keep_cookies = lambda cookies: self._keep(profile, store, cookies)
         if choice == "browser":
@@ -95,7 +95,6 @@ class HybridSignIn:
     def _sign_in(
         self, profile: Profile, ui: UI, options: SignInOptions, choice: str, store: Path
     ) -> str:
-        from ..browser import session
         from .replay import ReplayUI
 
         try:
@@ -108,8 +107,6 @@ class HybridSignIn:
                     "Set azlogin_signin = auto (or AZLOGIN_SIGNIN=auto) to let azlogin "
                     "finish it in a browser.",
                 ) from None
-            if profile.remember_me:
-                session.open_session_dir(profile, self.state_dir)
             replay = ReplayUI(ui, handover.given)
             return self.browser.continue_from(handover, profile, replay, options)
 

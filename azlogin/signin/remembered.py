@@ -28,8 +28,8 @@ log = logging.getLogger(__name__)
 _FIELDS = ("name", "value", "domain", "path", "expires", "httpOnly", "secure", "sameSite")
 
 
-def store_path(profile: Profile, state_dir: Path, key: str) -> Path:
-    return state_dir / "sessions" / f"{key}.json"
+def store_path(state_dir: Path, identity_key: str) -> Path:
+    return state_dir / "sessions" / f"{identity_key}.json"
 
 
 def authority_host(profile: Profile) -> str:
