@@ -24,6 +24,7 @@ from ..ui import UI, Option
 from . import session, takeover
 from .capture import AcsMatcher, Capture
 from .discovery import display_available
+from .failures import UnknownPage
 from .launch import BrowserHandle, start_browser
 from .takeover import FirstAnswer
 
@@ -114,10 +115,10 @@ class BrowserSignIn:
                 if not self._offer_window(exc, ui, mode):
                     raise
                 mode = BrowserMode.GUI
-                start = getattr(exc, "at", None) or start
+                if isinstance(exc, UnknownPage) and isinstance(exc.at, _Page):
+                    start = exc.at
 
     def _offer_window(self, exc: SignInError, ui: UI, mode: BrowserMode) -> bool:
-        from .failures import UnknownPage
 
         if not (isinstance(exc, UnknownPage) and mode is BrowserMode.HEADLESS):
             return False
@@ -135,7 +136,6 @@ class BrowserSignIn:
         mode: BrowserMode,
         start: FirstAnswer | None,
     ) -> str:
-        from .failures import UnknownPage
         from .flow import PageWalk
 
         remembered = (
@@ -174,7 +174,7 @@ class BrowserSignIn:
             except (PromptRequired, BrowserError):
                 raise
             except UnknownPage as exc:
-                exc.at = _where_it_stopped(handle)  # type: ignore[attr-defined]
+                exc.at = _where_it_stopped(handle)
                 raise
             except SignInError as exc:
                 # A remembered session that dead-ends before we typed anything is stale

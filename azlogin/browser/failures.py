@@ -34,7 +34,12 @@ CERT_HINT = (
 
 
 class UnknownPage(SignInError):
-    """The browser shows a page azlogin does not recognise (the dump path is in the hint)."""
+    """The browser shows a page azlogin does not recognise (the dump path is in the hint).
+
+    ``at``: that page as a visible window can re-open it (``takeover.FirstAnswer``), when
+    it could be kept."""
+
+    at: object | None = None
 
 
 def check_ending(

@@ -15,25 +15,18 @@ from typing import Any
 
 _CONFIG_START = re.compile(r"\$Config\s*=\s*\{")
 
-# pgid -> the $Config fields the HTTP path needs to answer that page.
-KNOWN: dict[str, tuple[str, ...]] = {
-    "ConvergedSignIn": ("sFT", "sCtx", "canary", "apiCanary", "urlPost", "urlGetCredentialType"),
-    "ConvergedTFA": ("sFT", "sCtx", "canary", "apiCanary", "urlPost", "urlBeginAuth",
-                     "urlEndAuth", "arrUserProofs"),
-    "KmsiInterrupt": ("sFT", "sCtx", "canary"),
+# pgid -> (the page kind, the $Config fields the HTTP path needs to answer that page).
+KNOWN: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ConvergedSignIn": ("sign-in", ("sFT", "sCtx", "canary", "apiCanary", "urlPost",
+                                    "urlGetCredentialType")),
+    "ConvergedTFA": ("mfa", ("sFT", "sCtx", "canary", "apiCanary", "urlPost", "urlBeginAuth",
+                             "urlEndAuth", "arrUserProofs")),
+    "KmsiInterrupt": ("stay-signed-in", ("sFT", "sCtx", "canary")),
     # Pages that end the sign-in: only their error code is needed.
-    "ConvergedError": (),
-    "ConvergedConditionalAccess": (),
-    "ConvergedChangePassword": (),
+    "ConvergedError": ("service-error", ()),
+    "ConvergedConditionalAccess": ("conditional-access", ()),
+    "ConvergedChangePassword": ("password-expired", ()),
 }  # fmt: skip
-KINDS = {
-    "ConvergedSignIn": "sign-in",
-    "ConvergedTFA": "mfa",
-    "KmsiInterrupt": "stay-signed-in",
-    "ConvergedError": "service-error",
-    "ConvergedConditionalAccess": "conditional-access",
-    "ConvergedChangePassword": "password-expired",
-}
 
 
 @dataclass(frozen=True)
@@ -65,12 +58,13 @@ class EntraPage:
         """The page kind the HTTP path can answer, or None (hand it to the browser)."""
         if self.handoff is not None:
             return "hand-off"
-        needed = KNOWN.get(self.pgid)
-        if self.config is None or needed is None:
+        known = KNOWN.get(self.pgid)
+        if self.config is None or known is None:
             return None
+        kind, needed = known
         if any(self.config.get(name) in (None, "") for name in needed):
             return None
-        return KINDS[self.pgid]
+        return kind
 
     @property
     def error_code(self) -> str:

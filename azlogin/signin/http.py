@@ -26,6 +26,7 @@ from ..ui import UI
 from . import entra_page
 from .entra_page import EntraPage
 from .handover import Cookie, Given, HandOver, HandOverNeeded
+from .http_errors import transport_errors
 
 if TYPE_CHECKING:
     import httpx
@@ -89,8 +90,6 @@ class HttpSignIn:
 
     def post_json(self, page: EntraPage, target: str, body: Mapping[str, Any]) -> Any:
         """A background call of ``page``'s script; the decoded answer (None if not JSON)."""
-        from .http_errors import transport_errors
-
         cfg = page.config or {}
         headers = {
             "canary": str(cfg.get("apiCanary") or ""),
@@ -108,8 +107,6 @@ class HttpSignIn:
             return None
 
     def _page(self, send: Callable[[], httpx.Response]) -> EntraPage:
-        from .http_errors import transport_errors
-
         with transport_errors(self.profile, self.options, self.page_seconds):
             response = send()
         return entra_page.parse(

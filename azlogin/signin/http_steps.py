@@ -3,16 +3,18 @@ page table (``browser/pages.py``), made on ``$Config`` and the protocol's JSON a
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import SignInError
 from ..redact import SECRETS
 from .entra_page import EntraPage
 from .http import MAX_ATTEMPTS, HttpSignIn, form_fields, why_unknown
 from .http_mfa import mfa
 
 Step = Callable[[HttpSignIn, EntraPage], EntraPage]
+
+log = logging.getLogger(__name__)
 
 PASSWORD_ERRORS = ("passwordError", "service_exception_message")
 MAX_PAGES = 30
@@ -21,9 +23,6 @@ MAX_PAGES = 30
 def walk(s: HttpSignIn, url: str) -> str:
     """From the sign-in URL to the SAMLResponse, or HandOverNeeded at the first page that
     is not one of ``STEPS``."""
-    import logging
-
-    log = logging.getLogger(__name__)
     page = s.get(url)
     for _ in range(MAX_PAGES):
         kind = page.kind
@@ -149,5 +148,3 @@ STEPS: dict[str, Step] = {
     "conditional-access": ending("53003"),
     "password-expired": ending("50055"),
 }
-
-__all__ = ["STEPS", "SignInError"]

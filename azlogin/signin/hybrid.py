@@ -142,7 +142,7 @@ class HybridSignIn:
         from .http_steps import walk
 
         url = login_url(profile, request_id="id" + uuid.uuid4().hex, now=datetime.now(timezone.utc))
-        page_seconds = self.browser_page_timeout()
+        page_seconds = self.browser.page_timeout  # AZLOGIN_PAGE_TIMEOUT, read once
         with client(
             env=self.env, base_url=profile.authority_url, user_agent=self._user_agent(profile),
             verify=options.verify_ssl, read_seconds=page_seconds, jar=jar,
@@ -159,11 +159,6 @@ class HybridSignIn:
                 raise _BeforeAnything(exc) from None
         log.debug("signed in over HTTP%s", "" if flow.asked else " (remembered session)")
         return assertion
-
-    def browser_page_timeout(self) -> float:
-        from ..browser import DEFAULT_PAGE_TIMEOUT, _seconds
-
-        return _seconds(self.env, "AZLOGIN_PAGE_TIMEOUT", DEFAULT_PAGE_TIMEOUT)
 
     def _keep(self, profile: Profile, store: Path, cookies: Sequence[Cookie]) -> None:
         host = remembered.authority_host(profile)
