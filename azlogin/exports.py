@@ -157,10 +157,14 @@ def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
 
 def render(credentials: Credentials, region: str | None, fmt: str) -> str:
     """The text that sets the variables in ``fmt`` (a shell, "json" or "dotenv")."""
+    return render_variables(variables(credentials, region), fmt)
+
+
+def render_variables(values: Mapping[str, str], fmt: str) -> str:
+    """The text that sets ``values`` in ``fmt`` (a shell, "json" or "dotenv")."""
     _check_format(fmt, FORMATS)
-    values = variables(credentials, region)
     if fmt == "json":
-        return json.dumps(values, indent=2) + "\n"
+        return json.dumps(dict(values), indent=2) + "\n"
     setter = _SETTERS[fmt]
     return "".join(setter(name, value) + "\n" for name, value in values.items())
 
