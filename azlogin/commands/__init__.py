@@ -23,6 +23,10 @@ COMMANDS = {
     "env": ("azlogin.commands.env", "print the credentials as shell exports (or JSON, dotenv)"),
     "exec": ("azlogin.commands.exec_", "run a command with the credentials in its environment"),
     "console": ("azlogin.commands.console", "open the AWS console signed in as the profile"),
+    "serve": (
+        "azlogin.commands.serve",
+        "serve the credentials to the AWS SDKs on 127.0.0.1, renewed before they expire",
+    ),
     "credential-process": (
         "azlogin.commands.credential_process",
         "print credentials for the AWS SDKs' credential_process",

@@ -33,6 +33,13 @@ STALE = (
     "AWS_PROFILE",
     "AWS_DEFAULT_PROFILE",
 )
+# A container's own credential variables would point the SDKs elsewhere than our server.
+SERVER_VARIABLES = (
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+)
 
 
 def without(parent: Mapping[str, str], names: tuple[str, ...]) -> dict[str, str]:
@@ -63,6 +70,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     from ..options import add_sign_in_options
 
     add_sign_in_options(parser)
+    parser.add_argument(
+        "--server",
+        action="store_true",
+        help="give the command a credential server on 127.0.0.1 (the ECS credentials "
+        "protocol) instead of keys: they are renewed while it runs, for as long as it runs",
+    )
     parser.add_argument("command", nargs=argparse.REMAINDER, help="the command, after --")
 
 
@@ -73,11 +86,50 @@ def run(ns: argparse.Namespace, runtime: Runtime) -> int:
     command = ns.command[1:] if ns.command[:1] == ["--"] else ns.command
     if not command:
         raise UsageError("No command to run.", "Put it after --: azlogin exec -p dev -- aws s3 ls")
+    if ns.server:
+        return _with_server(command, ns, runtime)
     if web_identity(runtime):
         env = child_environment(runtime.env, None, None)
     else:
         got = obtain(request_from(ns), runtime)
         env = child_environment(runtime.env, got.credentials, got.region)
+    return _run_child(command, env)
+
+
+def _with_server(command: list[str], ns: argparse.Namespace, runtime: Runtime) -> int:
+    """The command runs while a credential server renews the keys in the background.
+
+    Renewals cannot ask anything: the command has the terminal. They use what a
+    --no-prompt run would (a remembered session, AZURE_DEFAULT_PASSWORD...), and say on
+    stderr when that is not enough, serving the old keys until they expire.
+    """
+    import dataclasses
+    import threading
+
+    from ..ui import EnvAnswers, NonInteractiveUI
+    from .login import request_from
+    from .serve import serving
+
+    quiet = dataclasses.replace(runtime, ui=EnvAnswers(NonInteractiveUI(), runtime.env))
+    refresher, server = serving(request_from(ns), runtime, renew_with=quiet)
+    stop = threading.Event()
+    renewing = threading.Thread(
+        target=refresher.run, args=(stop.wait,), name="azlogin-renew", daemon=True
+    )
+    renewing.start()
+    try:
+        env = child_environment(runtime.env, None, None)
+        env = without(env, (*STALE, *SERVER_VARIABLES))
+        env.update(server.variables())
+        if refresher.region:
+            env["AWS_REGION"] = env["AWS_DEFAULT_REGION"] = refresher.region
+        return _run_child(command, env)
+    finally:
+        stop.set()
+        server.stop()
+
+
+def _run_child(command: list[str], env: dict[str, str]) -> int:
     try:
         return subprocess.run(command, env=env).returncode
     except FileNotFoundError:

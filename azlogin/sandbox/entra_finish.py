@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 
 from werkzeug.wrappers import Request, Response
 
@@ -149,6 +150,7 @@ def hand_off(
         now=state.clock(),
         lifetime_seconds=state.scenario.faults.assertion_lifetime_seconds,
         session_duration=user.session_duration,
+        session_not_on_or_after=_session_end(state),
     )
     state.sign_ins[user.username] += 1
     hidden = disguise.hides(state.scenario, "hand-off", [user])
@@ -174,3 +176,8 @@ def granted_roles(state: EntraState, user: User) -> list[RoleSpec]:
 def _check_assignment(flow: Flow, user: User) -> None:
     if flow.app_id_uri not in user.apps:
         raise EntraError("50105", f"The user '{user.username}' is not assigned to the app.")
+
+
+def _session_end(state: EntraState) -> datetime | None:
+    seconds = state.scenario.faults.session_lifetime_seconds
+    return None if seconds is None else state.clock() + timedelta(seconds=seconds)

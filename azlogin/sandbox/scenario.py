@@ -93,6 +93,9 @@ class Faults:
     sts_delay_seconds: float = 0.0  # before every STS answer
     sts_errors: list[str] = field(default_factory=list)  # queue of STS error codes to answer next
     assertion_lifetime_seconds: int = 300  # NotOnOrAfter = now + this
+    # AuthnStatement@SessionNotOnOrAfter = now + this, which caps the STS session as AWS
+    # does: short-lived keys, to see them renewed (the credential server's tests).
+    session_lifetime_seconds: int | None = None
     service_error: str | None = None  # an AADSTS code every sign-in ends with
     # Show "pick an account" even when one remembered, signed-in account could complete the
     # sign-in silently (users report sign-ins stuck there with a stale persistent profile).
