@@ -47,6 +47,11 @@ class FileWriteError(ConfigError):
     """A credentials or config file could not be written; the original is untouched."""
 
 
+class StoreError(ConfigError):
+    """The store a profile chose for its secrets (the OS keyring) cannot be used; azlogin
+    never falls back to files in its place."""
+
+
 class SignInError(AzloginError):
     """The Entra ID sign-in failed (wrong password, denied MFA, error page...)."""
 

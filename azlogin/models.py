@@ -31,6 +31,7 @@ class Profile:
     browser: str | None = None
     mfa_method: str | None = None
     signin: str = "auto"  # settings.SIGNIN_CHOICES
+    store: str = "file"  # settings.STORE_CHOICES: where remembered sessions are kept
     account_aliases: str | None = None  # "111111111111=dev, 222222222222=prod"
     federation_url: str | None = None  # the console's federation endpoint, if not AWS's
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)

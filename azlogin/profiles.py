@@ -29,7 +29,7 @@ BY_FIELD = {setting.field: setting for setting in SETTINGS}
 
 # Checked when a profile is read; the others are checked where they are used, or not at all
 # (an app ID URI is whatever Entra's app says it is).
-_CHECKED_ON_READ = ("tenant_id", "remember_me", "mfa_method", "region", "signin")
+_CHECKED_ON_READ = ("tenant_id", "remember_me", "mfa_method", "region", "signin", "store")
 
 
 def env_value(env: Mapping[str, str], names: tuple[str, ...]) -> tuple[str, str] | None:
@@ -141,6 +141,7 @@ def load_profile(
         browser=raw.get("browser"),
         mfa_method=settings.mfa_method(raw.get("mfa_method", "")),
         signin=raw.get("signin", "auto").strip().lower(),
+        store=raw.get("store", "file").strip().lower(),
         account_aliases=raw.get("account_aliases"),
         federation_url=raw.get("federation_url"),
         sources=sources,
@@ -177,6 +178,34 @@ def _check(
         value = raw.get(setting.field, "").strip()
         if value and setting.field in _CHECKED_ON_READ and setting.check(value):
             raise _invalid(name, setting, value, sources[setting.field])
+
+
+def store_choice(
+    name: str, env: Mapping[str, str], config_file: Path, sections: Mapping[str, dict[str, str]]
+) -> tuple[str, str]:
+    """Where ``name``'s private secrets are kept (``azlogin_store``), and where that came
+    from: the environment, else the profile's section, else (a chained profile) its
+    ``source_profile``'s, up to the azure profile it starts from, else ``file``. A chain's
+    keys then go where its root's do, as its root's remembered session does."""
+    setting = BY_FIELD["store"]
+    found = env_value(env, setting.env)
+    value, source = (found[0], f"env {found[1]}") if found else ("file", "default")
+    current, seen = name, set()
+    while not found and current and current not in seen:
+        seen.add(current)
+        section = find_section(sections, current)
+        if section is None:
+            break
+        if section.get(setting.key):
+            value = unescape(section[setting.key])
+            header = section_header(sections, current)
+            source = f"config {display(config_file)} [{header}] {setting.key}"
+            break
+        current = section.get("source_profile", "").strip()
+    value = value.strip().lower()
+    if setting.check(value):
+        raise _invalid(name, setting, value, source)
+    return value, source
 
 
 def describe_sources(profile: Profile) -> list[str]:

@@ -22,6 +22,8 @@ DEFAULT_AUTHORITY = "login.microsoftonline.com"
 # words people write for them (any case).
 # How to sign in: Entra's protocol over HTTP first, the browser where a page needs it.
 SIGNIN_CHOICES = ("auto", "browser", "http")
+# Where azlogin keeps its own secrets: the credential-process cache and remembered sessions.
+STORE_CHOICES = ("file", "keyring")
 MFA_METHODS = ("PhoneAppNotification", "PhoneAppOTP", "OneWaySMS", "TwoWayVoiceMobile")
 MFA_ALIASES = {
     "push": "PhoneAppNotification", "notification": "PhoneAppNotification",
@@ -200,6 +202,15 @@ SETTINGS = (
         "not one of " + ", ".join(SIGNIN_CHOICES),
         "auto: over HTTP, the browser where a page needs it; browser: always the browser; "
         "http: never a browser.",
+    ),
+    Setting(
+        "store",
+        "azlogin_store",
+        ("AZLOGIN_STORE",),
+        lambda text: text.strip().lower() in STORE_CHOICES,
+        "not one of " + ", ".join(STORE_CHOICES),
+        "file: 0600 files under the state dir; keyring: the OS keyring (macOS Keychain, "
+        "Windows Credential Manager, the Secret Service).",
     ),
     Setting("account_aliases", "azlogin_account_aliases"),
     # Read by `azlogin console` for any profile, chained ones too (see console_endpoints).

@@ -1,22 +1,29 @@
 """Where obtained credentials live: the shared credentials file, or azlogin's private cache.
 
 ``credential-process`` must not write ~/.aws/credentials (an entry there would shadow
-the credential_process itself), so it keeps its own 0600 cache under the state dir.
+the credential_process itself), so it keeps its own cache: 0600 files under the state
+dir, or the OS keyring when the profile says ``azlogin_store = keyring``
+(:func:`private_store` picks, for every command that keeps a private copy).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from . import awsfiles, credentials, safefile
 from .fsowner import make_private_dir
 from .models import Credentials
+from .redact import SECRETS
+
+if TYPE_CHECKING:
+    from .oskeyring import Keyring
 
 
 def state_dir(env: Mapping[str, str]) -> Path:
@@ -86,20 +93,14 @@ class CacheStore:
         self.location = "azlogin's private cache"
 
     def _file(self, profile: str) -> Path:
-        key = hashlib.sha256(f"{self.config_file.resolve()}\0{profile}".encode()).hexdigest()
-        return self.directory / f"{key[:24]}.json"
+        return self.directory / f"{cache_key(self.config_file, profile)}.json"
 
     def load(self, profile: str) -> Credentials | None:
         try:
-            data = json.loads(self._file(profile).read_text(encoding="utf-8"))
-            return Credentials(
-                data["AccessKeyId"],
-                data["SecretAccessKey"],
-                data["SessionToken"],
-                datetime.fromisoformat(data["Expiration"].replace("Z", "+00:00")),
-            )
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # no cache, or a damaged one: sign in again
+            text = self._file(profile).read_text(encoding="utf-8")
+        except (OSError, ValueError):
+            return None  # no cache, or not text: sign in
+        return from_process_json(text)
 
     def save(self, profile: str, creds: Credentials) -> None:
         make_private_dir(self.directory)  # the state dir too; under sudo, the user's
@@ -112,6 +113,84 @@ class CacheStore:
 
     def check(self) -> None:
         safefile.check_directory(self.directory)
+
+    def discard(self, profile: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self._file(profile).unlink()
+
+
+class KeyringCacheStore:
+    """The same cache in the OS keyring: one entry per profile and config file.
+
+    ``leftover``: the files a cache kept before the profile chose the keyring, removed as
+    the keyring takes over, so that no copy stays on disk.
+    """
+
+    def __init__(self, keyring: Keyring, config_file: Path, leftover: CacheStore) -> None:
+        self.keyring = keyring
+        self.config_file = config_file
+        self.leftover = leftover
+        self.location = "the OS keyring"
+
+    def _key(self, profile: str) -> str:
+        return f"credentials:{cache_key(self.config_file, profile)}"
+
+    def load(self, profile: str) -> Credentials | None:
+        text = self.keyring.get(self._key(profile))
+        return None if text is None else from_process_json(text)
+
+    def save(self, profile: str, creds: Credentials) -> None:
+        self.keyring.set(self._key(profile), json.dumps(as_process_json(creds)))
+        self.leftover.discard(profile)
+
+    def save_many(self, profiles: Mapping[str, Credentials]) -> None:
+        for profile, creds in profiles.items():
+            self.save(profile, creds)
+
+    def check(self) -> None:
+        self.keyring.check()
+
+
+def private_store(
+    env: Mapping[str, str],
+    config_file: Path,
+    profile: str,
+    sections: Mapping[str, dict[str, str]] | None = None,
+) -> CacheStore | KeyringCacheStore:
+    """azlogin's own store for ``profile``'s credentials (credential-process, serve): 0600
+    files under the state dir, or the OS keyring (``azlogin_store``, see
+    :func:`profiles.store_choice`). ``sections``: the config file, if already read."""
+    from .profiles import store_choice
+
+    sections = awsfiles.read_sections(config_file) if sections is None else sections
+    choice, source = store_choice(profile, env, config_file, sections)
+    files = CacheStore(state_dir(env) / "cache", config_file)
+    if choice != "keyring":
+        return files
+    from .oskeyring import Keyring
+
+    return KeyringCacheStore(Keyring(env, source), config_file, files)
+
+
+def cache_key(config_file: Path, profile: str) -> str:
+    """One name per profile of one config file (a hash: a profile name may be anything)."""
+    return hashlib.sha256(f"{config_file.resolve()}\0{profile}".encode()).hexdigest()[:24]
+
+
+def from_process_json(text: str) -> Credentials | None:
+    """Credentials from :func:`as_process_json`'s text, registered as secrets; None when
+    damaged (sign in again)."""
+    try:
+        data = json.loads(text)
+        keys = [data[k] for k in ("AccessKeyId", "SecretAccessKey", "SessionToken")]
+        expires = datetime.fromisoformat(data["Expiration"].replace("Z", "+00:00"))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    if not all(isinstance(key, str) for key in keys):
+        return None
+    creds = Credentials(keys[0], keys[1], keys[2], expires)
+    SECRETS.add(creds.secret_access_key, creds.session_token)
+    return creds
 
 
 def as_process_json(creds: Credentials) -> dict[str, object]:

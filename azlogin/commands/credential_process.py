@@ -1,8 +1,9 @@
 """``azlogin credential-process``: credentials as JSON for the AWS SDKs' credential_process.
 
 The SDK reads stdout, so stdout carries the JSON and nothing else; questions and the MFA
-number go to the terminal (/dev/tty). Keys live in azlogin's private cache, never in
-~/.aws/credentials, where an entry would shadow this very credential_process.
+number go to the terminal (/dev/tty). Keys live in azlogin's private cache (0600 files, or
+the OS keyring with ``azlogin_store = keyring``), never in ~/.aws/credentials, where an
+entry would shadow this very credential_process.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from ..stores import CacheStore, as_process_json, state_dir
+from ..stores import as_process_json, private_store
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -38,7 +39,8 @@ def run(ns: argparse.Namespace, runtime: Runtime) -> int:
     from ..run import obtain
     from .login import request_from
 
-    store = CacheStore(state_dir(runtime.env) / "cache", runtime.config_file)
-    got = obtain(request_from(ns), runtime, store)
+    request = request_from(ns)
+    store = private_store(runtime.env, runtime.config_file, request.profile)
+    got = obtain(request, runtime, store)
     runtime.out.write(json.dumps(as_process_json(got.credentials)) + "\n")
     return 0

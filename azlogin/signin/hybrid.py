@@ -69,19 +69,22 @@ class HybridSignIn:
         log.debug(
             "sign-in: %s (azlogin_signin from %s)", choice, profile.sources.get("signin", "default")
         )
-        store = remembered.store_path(self.state_dir, session.session_key(profile))
-        if profile.remember_me:
-            self.browser.keep_cookies = lambda cookies: self._keep(profile, store, cookies)
-        if choice == "browser":
-            return self.browser.get_assertion(profile, ui, options)
+        store = remembered.slot(profile, self.state_dir, session.session_key(profile), self.env)
         session.check_usable(profile, self.state_dir)
-        proxy_from_env(self.env)  # a malformed HTTPS_PROXY is the same error on both paths
-        if options.reset_session:
+        if choice != "browser":
+            proxy_from_env(self.env)  # a malformed HTTPS_PROXY is the same error on both paths
+        if options.reset_session:  # on both paths: the cookies are kept after either
             forgot = remembered.forget(store)
             forgot = session.remove_session(profile, self.state_dir) or forgot
             if forgot:
                 ui.info("Forgot the remembered browser session.")
             options = replace(options, reset_session=False)
+        if profile.remember_me:
+            self.browser.keep_cookies = lambda cookies: self._keep(profile, store, cookies)
+        if choice == "browser":
+            if profile.remember_me:
+                store.check()  # a keyring that cannot keep the cookies: now, not after MFA
+            return self.browser.get_assertion(profile, ui, options)
         try:
             if not profile.remember_me:
                 return self._sign_in(profile, ui, options, choice, store)
@@ -93,7 +96,7 @@ class HybridSignIn:
             session.hand_back(self.state_dir)
 
     def _sign_in(
-        self, profile: Profile, ui: UI, options: SignInOptions, choice: str, store: Path
+        self, profile: Profile, ui: UI, options: SignInOptions, choice: str, store: remembered.Slot
     ) -> str:
         from .replay import ReplayUI
 
@@ -110,7 +113,9 @@ class HybridSignIn:
             replay = ReplayUI(ui, handover.given)
             return self.browser.continue_from(handover, profile, replay, options)
 
-    def _over_http(self, profile: Profile, ui: UI, options: SignInOptions, store: Path) -> str:
+    def _over_http(
+        self, profile: Profile, ui: UI, options: SignInOptions, store: remembered.Slot
+    ) -> str:
         from ..browser.session import remove_session
         from .http import cookies_of
 
@@ -160,7 +165,7 @@ class HybridSignIn:
         log.debug("signed in over HTTP%s", "" if flow.asked else " (remembered session)")
         return assertion
 
-    def _keep(self, profile: Profile, store: Path, cookies: Sequence[Cookie]) -> None:
+    def _keep(self, profile: Profile, store: remembered.Slot, cookies: Sequence[Cookie]) -> None:
         host = remembered.authority_host(profile)
         kept = remembered.save(store, remembered.for_host(cookies, host))
         log.debug("kept %d session cookies of %s", kept, host)
