@@ -20,7 +20,7 @@ from .errors import AzloginError, Interrupted
 from .models import Credentials, Role
 from .redact import SECRETS, log
 from .runtime import Runtime
-from .ui import UI
+from .ui import UI, Forwarding, Settled
 
 if TYPE_CHECKING:
     from .saml import Assertion
@@ -64,16 +64,12 @@ class Granted:
     username: str | None  # as the person typed it, if asked: a default to remember
 
 
-class RememberingUI:
+class RememberingUI(Forwarding):
     """Passes everything through and notes the username the person gave."""
 
     def __init__(self, inner: UI) -> None:
-        self.inner = inner
-        self.interactive = inner.interactive
+        super().__init__(inner)
         self.username: str | None = None
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.inner, name)
 
     def ask_username(self, default: str | None) -> str:
         self.username = self.inner.ask_username(default)
@@ -95,8 +91,13 @@ def sign_in(
 
     first = members[0]
     clients = _build_clients([first], runtime, request)  # while the browser starts
-    ui = RememberingUI(runtime.ui)
-    raw = runtime.provider().get_assertion(first.profile, ui, request.sign_in)  # type: ignore[arg-type]
+    remembering = RememberingUI(runtime.ui)
+    ui: UI = remembering
+    settled = is_settled(members, runtime.ui, request)
+    if settled and first.profile.username:
+        runtime.ui.info(f"Signing in as {first.profile.username}")
+        ui = Settled(remembering, first.profile.username)
+    raw = runtime.provider().get_assertion(first.profile, ui, request.sign_in)
     SECRETS.add(raw)
     assertion = saml.parse_assertion(raw)
     log.debug("assertion grants %d role(s)", len(assertion.roles))
@@ -105,11 +106,27 @@ def sign_in(
         first.profile, assertion, runtime.env, request.sign_in.verify_ssl, picker
     )
     granting = Granting(runtime, request, assertion, aliases, many, location)
-    chosen, refused = choose(members, granting)
+    chosen, refused = choose(members, granting, settled)
     clients.update(
         _build_clients([m for m, _ in chosen if m.name not in clients], runtime, request)
     )
-    return Granted(chosen, refused, assume_all(chosen, clients, granting), ui.username)
+    return Granted(chosen, refused, assume_all(chosen, clients, granting), remembering.username)
+
+
+def is_settled(members: Sequence[plan.SignIn], ui: UI, request: plan.Request) -> bool:
+    """Every answer of this sign-in is configured: the username, and each profile's role
+    (its default, or --role), so a person at the terminal is asked only what the page
+    needs (password, MFA) and nothing is put to them to confirm.
+
+    When something is missing the person is asked it, and the configured answers are
+    offered with it (Enter keeps them), so that a run which asks anything can also switch
+    the identity whose role is being chosen.
+    """
+    return (
+        ui.interactive
+        and bool(members[0].profile.username)
+        and all(request.role or m.profile.role_arn for m in members)
+    )
 
 
 def _build_clients(
@@ -137,9 +154,10 @@ def _build_clients(
 
 
 def choose(
-    members: Sequence[plan.SignIn], granting: Granting
+    members: Sequence[plan.SignIn], granting: Granting, settled: bool = False
 ) -> tuple[list[tuple[plan.SignIn, Role]], dict[str, AzloginError]]:
-    """Each profile's role: --role for all, else its default, else the picker."""
+    """Each profile's role: --role for all, else its default (offered in the picker unless
+    ``settled``: see :func:`is_settled`), else the picker."""
     from . import roles
 
     chosen, refused = [], {}
@@ -151,6 +169,7 @@ def choose(
                 flag=granting.request.role or None,
                 default=None if granting.request.role else member.profile.role_arn,
                 aliases=granting.aliases,
+                settled=settled,
             )
         except Interrupted:
             raise

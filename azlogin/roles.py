@@ -43,8 +43,10 @@ def choose(
     flag: str | None,
     default: str | None,
     aliases: Mapping[str, str] | None = None,
+    settled: bool = False,
 ) -> Role:
-    """--role wins; one role is taken; else the picker, or the default when non-interactive."""
+    """--role wins; one role is taken; else the picker, or the default when non-interactive
+    or ``settled`` (every answer of the run configured: nothing to confirm)."""
     if flag:
         found = match(roles, flag)
         if len(found) != 1:
@@ -64,9 +66,9 @@ def choose(
         ui.warn(f"The default role {default} is not among the roles you were granted.")
     if len(roles) == 1:
         return roles[0]
+    if preselected is not None and (settled or not ui.interactive):
+        return preselected
     if not ui.interactive:
-        if preselected is not None:
-            return preselected
         raise ConfigError(
             "Several roles are available and no default role is configured.",
             f"Pass --role, or set azure_default_role_arn to one of: {_listing(roles)}.",

@@ -85,6 +85,7 @@ class Setting:
     metavar: str = ""
     required: bool = False
     boolean: bool = False
+    unset: str = ""  # what having no value means, said with the question of an optional key
 
     @property
     def flag(self) -> str:
@@ -139,8 +140,9 @@ SETTINGS = (
         _matches(_WORD),
         "not a sign-in name (it has spaces)",
         "Use the sign-in name, e.g. alice@contoso.com.",
-        "Default username (empty: ask each time):",
+        "Default username:",
         "USERNAME",
+        unset="ask each time",
     ),
     Setting(
         "role_arn",
@@ -149,8 +151,9 @@ SETTINGS = (
         _matches(_ROLE_ARN),
         "not an IAM role ARN",
         "Write the full ARN, e.g. arn:aws:iam::123456789012:role/Developer.",
-        "Default role ARN (empty: pick each time):",
+        "Default role ARN:",
         "ARN",
+        unset="pick each time",
     ),
     Setting(
         "duration_hours",
@@ -159,9 +162,9 @@ SETTINGS = (
         lambda text: hours(text) is not None,
         f"not a number of hours from {_HOURS}",
         "AWS sessions last from 15 minutes to 12 hours, e.g. 8 or 0.5.",
-        f"Session length in hours, {MIN_DURATION_HOURS}-{MAX_DURATION_HOURS:g} "
-        f"(empty: {DEFAULT_DURATION_HOURS:g}):",
+        f"Session length in hours, {MIN_DURATION_HOURS}-{MAX_DURATION_HOURS:g}:",
         "HOURS",
+        unset=f"{DEFAULT_DURATION_HOURS:g}",
     ),
     Setting(
         "remember_me",
@@ -180,8 +183,9 @@ SETTINGS = (
         _matches(REGION),
         "not an AWS region name",
         "Use a region name such as eu-west-1 or us-east-1.",
-        "AWS region (empty: none):",
+        "AWS region:",
         "REGION",
+        unset="none",
     ),
     Setting("authority_host", "azlogin_authority_host", ("AZLOGIN_AUTHORITY_HOST",)),
     Setting("acs_url", "azlogin_acs_url", ("AZLOGIN_ACS_URL",)),

@@ -11,6 +11,12 @@ from .errors import Interrupted
 from .ui import Option
 
 
+def _style() -> Any:
+    from prompt_toolkit.styles import Style
+
+    return Style([("placeholder", "fg:ansibrightblack italic")])
+
+
 class TerminalUI:
     """Prompts on the terminal with questionary; status messages on stderr with rich."""
 
@@ -54,14 +60,27 @@ class TerminalUI:
             raise Interrupted("Cancelled.")
         return answer
 
-    def ask_text(self, question: str, default: str, check: Callable[[str], str | None]) -> str:
+    def _text(self, question: str, default: str | None, check: Callable[[str], str | None]) -> str:
+        """A line of text with ``default`` shown greyed in the empty line, not in the edit
+        buffer: typing replaces it, Enter on an empty line takes it. (questionary's
+        ``default=`` pre-fills the buffer, so typed text was appended to it.)"""
         import questionary
 
-        return self._ask(
+        default = default or ""
+        placeholder = [("class:placeholder", default)] if default else None
+        answer = self._ask(
             questionary.text(
-                question, default=default, validate=lambda text: check(text) or True, **self._io
+                question,
+                validate=lambda text: check(text.strip() or default) or True,
+                placeholder=placeholder,
+                style=_style(),
+                **self._io,
             )
         )
+        return answer.strip() or default
+
+    def ask_text(self, question: str, default: str, check: Callable[[str], str | None]) -> str:
+        return self._text(question, default, check)
 
     def confirm(self, question: str, default: bool) -> bool:
         import questionary
@@ -69,13 +88,7 @@ class TerminalUI:
         return bool(self._answer(questionary.confirm(question, default=default, **self._io)))
 
     def ask_username(self, default: str | None) -> str:
-        import questionary
-
-        return self._ask(
-            questionary.text(
-                "Username:", default=default or "", validate=lambda s: bool(s.strip()), **self._io
-            )
-        ).strip()
+        return self._text("Username:", default, lambda s: None if s else "Required.")
 
     def ask_password(self, username: str) -> str:
         import questionary

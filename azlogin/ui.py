@@ -4,6 +4,11 @@ The sign-in flow and the role choice talk to a :class:`UI`, never to questionary
 terminal directly. Implementations: :class:`~azlogin.terminal.TerminalUI` (questionary, rich),
 :class:`NonInteractiveUI` (raises :class:`PromptRequired` with the hint to give), and
 :class:`EnvAnswers`, which answers secrets from the environment before asking anyone.
+
+A question with a default offers it and takes it on an empty answer; what the person types
+replaces it, never adds to it (a pre-filled edit buffer made ``alice@x.comalice@x.com``).
+:class:`Settled` is the UI of a run whose answers are all configured: it asks nothing it
+already knows.
 """
 
 from __future__ import annotations
@@ -34,7 +39,9 @@ class UI(Protocol):
 
     def warn(self, message: str) -> None: ...
 
-    def ask_username(self, default: str | None) -> str: ...
+    def ask_username(self, default: str | None) -> str:
+        """The sign-in name; ``default`` is offered and an empty answer takes it."""
+        ...
 
     def ask_password(self, username: str) -> str: ...
 
@@ -56,7 +63,8 @@ class UI(Protocol):
         ...
 
     def ask_text(self, question: str, default: str, check: Callable[[str], str | None]) -> str:
-        """A line of text, ``default`` offered; ``check`` says what is wrong with an answer."""
+        """A line of text: ``default`` offered, an empty answer takes it, typing replaces it;
+        ``check`` says what is wrong with an answer (it sees the default when none is typed)."""
         ...
 
     def confirm(self, question: str, default: bool) -> bool: ...
@@ -169,6 +177,25 @@ class Forwarding:
 
     def confirm(self, question: str, default: bool) -> bool:
         return self.inner.confirm(question, default)
+
+
+class Settled(Forwarding):
+    """The UI of a run whose answers are all configured: the username is not asked.
+
+    The first username question is answered with ``username`` and nothing is shown (the
+    caller has said "Signing in as …"); a second one means Entra refused it, and the
+    person answers that.
+    """
+
+    def __init__(self, inner: UI, username: str) -> None:
+        super().__init__(inner)
+        self._username: str | None = username
+
+    def ask_username(self, default: str | None) -> str:
+        if self._username is not None:
+            username, self._username = self._username, None
+            return username
+        return self.inner.ask_username(default)
 
 
 class EnvAnswers(Forwarding):

@@ -26,11 +26,13 @@ METHOD_TILES = tuple(f'[data-value="{m}"]' for m in MFA_METHODS)
 
 
 def enter_username(d: Driver, state: PageState) -> None:
-    if state.error and d.username is not None:  # our username was refused
+    refused = bool(state.error) and d.username is not None
+    if refused:  # our username was refused
         if not d.ui.interactive or d.attempt("username") >= MAX_ATTEMPTS:
             raise fail(state, "50034")
         d.ui.warn(state.error)
-    username = d.ui.ask_username(d.username or d.profile.username)
+    # A refused name is not offered again: Enter would only send it once more.
+    username = d.ui.ask_username(None if refused else d.username or d.profile.username)
     d.username = username
     shown(d.page, *USERNAME_INPUTS).fill(username)
     press(shown(d.page, *SUBMIT))

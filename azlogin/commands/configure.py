@@ -7,6 +7,8 @@ sections and the order of the file stay byte for byte.
 
 The wizard asks through the runtime's UI (``ask_text``/``confirm``), like the sign-in does;
 its questions, checks and flags come from the settings table (:mod:`azlogin.settings`).
+A current value is offered: Enter keeps it, typing replaces it, and ``-`` removes an
+optional key (an empty answer cannot: it keeps the value).
 """
 
 from __future__ import annotations
@@ -34,6 +36,19 @@ examples:
 """
 
 
+CLEAR = "-"  # a wizard answer that removes an optional key
+
+
+def question(setting: Setting, current: str = "", *, flag: bool = False) -> str:
+    """The wizard's question (or the flag's help): an optional key says what unset means,
+    and how to get there: an empty answer when nothing is set, else ``-``."""
+    text = (setting.question or setting.key).rstrip(":")
+    if setting.required or setting.boolean:
+        return text if flag else setting.question or setting.key
+    how = CLEAR if current and not flag else "empty"
+    return f"{text} ({how}: {setting.unset or 'none'})" + ("" if flag else ":")
+
+
 def _same(setting: Setting, current: str | None, new: str | None) -> bool:
     old = current or ("false" if setting.boolean else None)
     if old is not None and setting.check(old) is None:
@@ -54,8 +69,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                 help="keep the browser session so later sign-ins skip the password",
             )
         else:
-            question = (setting.question or "").rstrip(":")
-            parser.add_argument(setting.flag, metavar=setting.metavar, help=question)
+            help_ = question(setting, flag=True)
+            parser.add_argument(setting.flag, metavar=setting.metavar, help=help_)
     parser.add_argument(
         "--no-prompt",
         action="store_true",
@@ -128,20 +143,19 @@ def ask(settings: Sequence[Setting], current: Mapping[str, str], ui: UI) -> dict
     answers: dict[str, str | None] = {}
     for setting in settings:
         value = current.get(setting.key, "")
-        question = setting.question or setting.key
+        asked = question(setting, value)
         if setting.boolean:
             default = not setting.check(value) and setting.canonical(value) == "true"
-            answers[setting.key] = (
-                "true" if ui.confirm(question, bool(value) and default) else "false"
-            )
+            answers[setting.key] = "true" if ui.confirm(asked, bool(value) and default) else "false"
             continue
 
         def check(text: str, setting: Setting = setting) -> str | None:
             text = text.strip()
-            if not text:
+            if not text or text == CLEAR:
                 return "Required." if setting.required else None
             problem = setting.check(text)
             return f"{text!r} is {problem}. {setting.hint}" if problem else None
 
-        answers[setting.key] = setting.canonical(ui.ask_text(question, value, check))
+        answer = ui.ask_text(asked, value, check).strip()
+        answers[setting.key] = None if answer == CLEAR else setting.canonical(answer)
     return answers

@@ -78,7 +78,7 @@ def _identify(s: HttpSignIn, page: EntraPage) -> None:
             if not s.ui.interactive or s.attempt("username") >= MAX_ATTEMPTS:
                 raise s.fail(page, "50034")
             s.ui.warn(f"Entra does not know {username}.")
-            username = s.ui.ask_username(username)
+            username = s.ui.ask_username(None)  # offering the refused name helps nobody
             continue
         s.given.username = username
         if exists != 0 or not isinstance(answer, dict):
