@@ -10,6 +10,14 @@ everything after the first ``=`` literally (newer versions also drop one pair of
 matching outer quotes). So values are written unquoted, and a value only one of them
 would read back unchanged is refused rather than written corrupted. Every character AWS
 uses in keys, tokens, timestamps and region names passes.
+
+The ``aws configure export-credentials --format`` formats (:data:`AWS_FORMATS`) print
+what the AWS CLI prints: the credential variables only (no region), ``process`` being the
+credential_process JSON. The AWS CLI writes values as they are; here a value that needs
+no quoting is written exactly so, and any other is quoted by its target's rules: POSIX
+single quotes, PowerShell backtick escapes inside the double quotes its format uses. cmd
+has no quoting that holds against ``%``, ``!``, ``^`` and ``"`` alike, so ``windows-cmd``
+refuses a value outside the characters AWS uses.
 """
 
 from __future__ import annotations
@@ -37,6 +45,22 @@ VARIABLES = (
     "AWS_REGION",
     "AWS_DEFAULT_REGION",
 )
+
+# `aws configure export-credentials --format` names (AWS CLI v2), and what they set.
+AWS_FORMATS = ("env", "env-no-export", "powershell", "windows-cmd", "process")
+AWS_VARIABLES = VARIABLES[:4]
+# The credential_process JSON (Version 1) names each variable so.
+_PROCESS_KEYS = {
+    "AWS_ACCESS_KEY_ID": "AccessKeyId",
+    "AWS_SECRET_ACCESS_KEY": "SecretAccessKey",
+    "AWS_SESSION_TOKEN": "SessionToken",
+    "AWS_CREDENTIAL_EXPIRATION": "Expiration",
+}
+# PowerShell ends a double-quoted string at any of these quotes, expands $, escapes with `.
+_PS_DOUBLE = re.compile('[`$"\u201c\u201d\u201e]')
+# Every character of AWS keys, base64 secrets and tokens, and ISO 8601 timestamps; none is
+# special to cmd.
+_CMD_SAFE = re.compile(r"[A-Za-z0-9+/=:._-]+")
 
 # Process names -> the syntax they take; POSIX shells take bash's `export NAME='value'`.
 _SHELL_NAMES = {
@@ -106,6 +130,24 @@ def powershell_quote(value: str) -> str:
     return "'" + _PS_QUOTES.sub(lambda m: m.group(0) * 2, value) + "'"
 
 
+def powershell_double_quote(value: str) -> str:
+    """A PowerShell expandable string that expands nothing: ``$``, backtick and every
+    kind of double quote escaped with a backtick."""
+    return '"' + _PS_DOUBLE.sub(lambda m: "`" + m.group(0), value) + '"'
+
+
+def windows_cmd_line(name: str, value: str) -> str:
+    """``set NAME=value``; refuses a value cmd could read as anything but text. The
+    message names the variable, never the value: it may be a secret."""
+    if not _CMD_SAFE.fullmatch(value):
+        raise AwsError(
+            f"{name} cannot be written for cmd unchanged: it holds a character cmd may "
+            "treat specially (only letters, digits and +/=:._- are written).",
+            "Use --format powershell or --format process, which quote any value.",
+        )
+    return f"set {name}={value}"
+
+
 def dotenv_problem(value: str) -> str | None:
     """Why ``value`` would not come back unchanged from a ``NAME=value`` line in both
     python-dotenv and docker's ``--env-file``; None when it would."""
@@ -150,6 +192,14 @@ _SETTERS: Mapping[str, Callable[[str, str], str]] = {
 }
 
 
+_AWS_SETTERS: Mapping[str, Callable[[str, str], str]] = {
+    "env": lambda name, value: f"export {name}={shlex.quote(value)}",
+    "env-no-export": lambda name, value: f"{name}={shlex.quote(value)}",
+    "powershell": lambda name, value: f"$Env:{name}={powershell_double_quote(value)}",
+    "windows-cmd": windows_cmd_line,
+}
+
+
 def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
     if fmt not in allowed:
         raise UsageError(f"Unknown output format {fmt!r}.", f"Choose one of: {', '.join(allowed)}.")
@@ -167,6 +217,39 @@ def render_variables(values: Mapping[str, str], fmt: str) -> str:
         return json.dumps(dict(values), indent=2) + "\n"
     setter = _SETTERS[fmt]
     return "".join(setter(name, value) + "\n" for name, value in values.items())
+
+
+def render_aws(credentials: Credentials, fmt: str) -> str:
+    """What ``aws configure export-credentials --format fmt`` prints for ``credentials``."""
+    return render_aws_variables(variables(credentials, None), fmt)
+
+
+def render_aws_variables(values: Mapping[str, str], fmt: str) -> str:
+    """``values`` in an AWS CLI format; only the credential variables are written."""
+    _check_format(fmt, AWS_FORMATS)
+    wanted = {name: values[name] for name in AWS_VARIABLES if name in values}
+    if fmt == "process":
+        document: dict[str, object] = {"Version": 1}
+        document.update({_PROCESS_KEYS[name]: value for name, value in wanted.items()})
+        return json.dumps(document, indent=2) + "\n"
+    setter = _AWS_SETTERS[fmt]
+    return "".join(setter(name, value) + "\n" for name, value in wanted.items())
+
+
+def render_aws_unset(fmt: str) -> str:
+    """The text that clears what :func:`render_aws` sets in ``fmt``."""
+    _check_format(fmt, AWS_FORMATS)
+    names = AWS_VARIABLES
+    if fmt in ("env", "env-no-export"):
+        return f"unset {' '.join(names)}\n"
+    if fmt == "powershell":
+        return "".join(f"Remove-Item Env:{name} -ErrorAction SilentlyContinue\n" for name in names)
+    if fmt == "windows-cmd":
+        return "".join(f"set {name}=\n" for name in names)
+    raise UsageError(
+        "There is nothing to unset in process output.",
+        f"Clearing variables works for: {', '.join(f for f in AWS_FORMATS if f != 'process')}.",
+    )
 
 
 def render_unset(fmt: str) -> str:
