@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 from . import awsfiles, credentials, safefile
 from .fsowner import make_private_dir
 from .models import Credentials
-from .redact import SECRETS
+from .redact import SECRETS, log
 
 if TYPE_CHECKING:
     from .oskeyring import Keyring
@@ -164,6 +164,7 @@ def private_store(
 
     sections = awsfiles.read_sections(config_file) if sections is None else sections
     choice, source = store_choice(profile, env, config_file, sections)
+    log.debug("private store: %s (azlogin_store from %s)", choice, source)
     files = CacheStore(state_dir(env) / "cache", config_file)
     if choice != "keyring":
         return files
