@@ -2,7 +2,8 @@
 
 stdout gets the two variables a client needs (as ``azlogin env`` prints keys); the
 terminal gets what happens: renewals, and a sign-in when one needs the person. Keys are
-kept in azlogin's private store, as for ``credential-process``, never ~/.aws/credentials.
+kept in azlogin's private store (files or the OS keyring, ``azlogin_store``), as for
+``credential-process``, never in ~/.aws/credentials.
 """
 
 from __future__ import annotations
@@ -48,14 +49,14 @@ def serving(
     from ..credential_server import CredentialServer
     from ..refresher import Refresher
     from ..run import obtain, web_identity
-    from ..stores import CacheStore, state_dir
+    from ..stores import private_store
 
     if web_identity(runtime):
         raise UsageError(
             "This pod signs in with web identity; there is nothing to serve.",
             "The SDKs in the pod find its credentials themselves.",
         )
-    store = CacheStore(state_dir(runtime.env) / "cache", runtime.config_file)
+    store = private_store(runtime.env, runtime.config_file, request.profile)
 
     def fetch(force: bool) -> Outcome:
         wanted = dataclasses.replace(request, force_refresh=request.force_refresh or force)
