@@ -10,6 +10,15 @@ _ACS_BY_PARTITION = {
     "aws-cn": "https://signin.amazonaws.cn/saml",
 }
 _PARTITION_HOSTS = (("amazonaws-us-gov.com", "aws-us-gov"), ("amazonaws.cn", "aws-cn"))
+# Defender for Cloud Apps session control appends one of these to the hosts it proxies
+# (signin.aws.amazon.com.mcas.ms); the host it stands for is what is left.
+MCAS_SUFFIXES = (".mcas.ms", ".mcas-gov.us", ".mcas-gov.ms")
+
+
+def unproxied_host(host: str) -> str:
+    """``host`` without a Defender for Cloud Apps suffix (lower case)."""
+    host = host.lower().rstrip(".")
+    return next((host[: -len(s)] for s in MCAS_SUFFIXES if host.endswith(s)), host)
 
 
 def of_region(region: str | None) -> str:
@@ -21,7 +30,7 @@ def of_region(region: str | None) -> str:
 
 
 def of_url(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
+    host = unproxied_host(urlsplit(url).hostname or "")
     return next((p for suffix, p in _PARTITION_HOSTS if host.endswith(suffix)), "aws")
 
 

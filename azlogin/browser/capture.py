@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
+from ..partitions import unproxied_host
+
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Request, Route
 
@@ -24,13 +26,13 @@ DONE_PAGE = (
     "azlogin: signed in, you can close this window.</p></body></html>"
 )
 
-# Every AWS sign-in endpoint: commercial (and regional), GovCloud, China, and the
-# Defender for Cloud Apps proxy that rewrites the host (signin.aws.amazon.com.mcas.ms).
+# Every AWS sign-in endpoint: commercial (and regional), GovCloud, China; each also behind
+# the Defender for Cloud Apps proxy, which appends a suffix to the host (.mcas.ms,
+# .mcas-gov.us, .mcas-gov.ms: partitions.MCAS_SUFFIXES) and may add a query.
 AWS_ACS_HOSTS = (
     "signin.aws.amazon.com",
     "signin.amazonaws-us-gov.com",
     "signin.amazonaws.cn",
-    "signin.aws.amazon.com.mcas.ms",
 )
 
 
@@ -56,9 +58,8 @@ class AcsMatcher:
             # A local ACS (the sandbox) is told apart from its own IdP by port.
             port_ok = self.port is None or parts.port == self.port
             return port_ok and path == (self.path.rstrip("/") or "/")
-        return path == "/saml" and any(
-            host == h or host.endswith("." + h) for h in self.extra_hosts
-        )
+        aws = unproxied_host(host)
+        return path == "/saml" and any(aws == h or aws.endswith("." + h) for h in self.extra_hosts)
 
     def prefilter(self) -> re.Pattern[str]:
         """URLs whose path could be an ACS: a superset of what the matcher accepts.

@@ -13,6 +13,11 @@ from azlogin.browser.detect import PageState
         "https://signin.aws.amazon.com/saml/",
         "https://us-east-1.signin.aws.amazon.com/saml",
         "https://signin.aws.amazon.com.mcas.ms/saml",
+        "https://signin.aws.amazon.com.mcas.ms/saml?cas_app_landing_mgc=x",
+        "https://eu-west-1.signin.aws.amazon.com.mcas.ms/saml",
+        "https://signin.aws.amazon.com.mcas-gov.us/saml",
+        "https://signin.amazonaws-us-gov.com.mcas-gov.us/saml",
+        "https://signin.amazonaws-us-gov.com.mcas-gov.ms/saml",
         "https://signin.amazonaws-us-gov.com/saml",
         "https://signin.amazonaws.cn/saml",
     ],
@@ -28,6 +33,8 @@ def test_matches_every_aws_acs(url: str) -> None:
         "https://login.microsoftonline.com/saml",
         "https://evil.example/signin.aws.amazon.com/saml",
         "https://notsignin.aws.amazon.com.evil.example/saml",
+        "https://evil.example.mcas.ms/saml",
+        "https://signin.aws.amazon.com.mcas.ms.evil.example/saml",
     ],
 )
 def test_matches_nothing_else(url: str) -> None:

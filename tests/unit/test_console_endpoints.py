@@ -99,6 +99,9 @@ def test_beside_the_acs_url_when_it_is_loopback_or_aws(acs_url: str, expected: s
         "https://a.b.signin.aws.amazon.com/saml",
         "https://localhost.evil.example/saml",
         "https://127.0.0.1.nip.io/saml",
+        # Defender for Cloud Apps' proxy of AWS's ACS: never trusted with the keys.
+        "https://signin.aws.amazon.com.mcas.ms/saml",
+        "https://signin.aws.amazon.com.mcas-gov.us/saml",
         "ftp://127.0.0.1/saml",
         "not a url",
     ],

@@ -173,3 +173,17 @@ def test_repr_never_shows_the_assertion() -> None:
 )
 def test_default_acs_follows_the_partition(region: str | None, acs: str) -> None:
     assert partitions.default_acs_url(region) == acs
+
+
+@pytest.mark.parametrize(
+    ("url", "partition"),
+    [
+        ("https://signin.aws.amazon.com/saml", "aws"),
+        ("https://signin.aws.amazon.com.mcas.ms/saml?cas_app_landing_mgc=x", "aws"),
+        ("https://signin.amazonaws-us-gov.com.mcas-gov.us/saml", "aws-us-gov"),
+        ("https://signin.amazonaws-us-gov.com.mcas-gov.ms/saml", "aws-us-gov"),
+        ("https://signin.amazonaws.cn/saml", "aws-cn"),
+    ],
+)
+def test_a_defender_proxied_destination_keeps_its_partition(url: str, partition: str) -> None:
+    assert partitions.of_url(url) == partition
