@@ -9,10 +9,11 @@ from collections.abc import Mapping
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
+from azlogin.sandbox import entra_federation
 from azlogin.sandbox.entra_errors import EntraError
 from azlogin.sandbox.entra_finish import after_first_factor, flow_tenant, flow_user, single_sign_on
 from azlogin.sandbox.entra_request import form_flow
-from azlogin.sandbox.entra_signin import federation_url, remembered_accounts, signin_page
+from azlogin.sandbox.entra_signin import remembered_accounts, signin_page
 from azlogin.sandbox.entra_state import LOCKOUT_THRESHOLD, EntraState, Flow, Stage
 from azlogin.sandbox.scenario import Tenant
 
@@ -68,8 +69,8 @@ def _password(
     user = tenant.user(username)
     if user is None:
         return signin_page(state, flow, tenant, username=username, error=EntraError("50034"))
-    if user.federated_idp_url:  # a posted password never reaches Entra for federated users
-        return redirect(federation_url(user))
+    if user.federated_idp_url or user.federation:  # a password never reaches Entra for them
+        return redirect(entra_federation.redirect_url(state, flow, user))
 
     def retry(code: str) -> Response:
         error = EntraError(code)
@@ -78,6 +79,8 @@ def _password(
         )
 
     key = f"{tenant.tenant_id}/{user.username.lower()}"
+    if user.passkey == "only":  # no password to check: whatever was posted is wrong
+        return retry("50126")
     if user.locked or state.failed_passwords[key] >= LOCKOUT_THRESHOLD:
         return retry("50053")
     if not hmac.compare_digest(password.encode(), user.password.encode()):

@@ -7,11 +7,10 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import urlencode
 
 from werkzeug.wrappers import Request, Response
 
-from azlogin.sandbox import disguise, entra_views
+from azlogin.sandbox import disguise, entra_federation, entra_views
 from azlogin.sandbox.authn_request import AuthnRequest, decode_authn_request
 from azlogin.sandbox.entra_cookies import set_cookie
 from azlogin.sandbox.entra_errors import EntraError
@@ -138,8 +137,9 @@ def credential_type(state: EntraState, request: Request, args: Mapping[str, str]
     flow.username = user.username
     result.update(Username=user.username, Display=user.username)
     result["IfExistsResult"] = 6 if user.has_personal_account else 0
-    if user.federated_idp_url:
-        credentials.update(PrefCredential=0, FederationRedirectUrl=federation_url(user))
+    if user.federated_idp_url or user.federation:
+        redirect = entra_federation.redirect_url(state, flow, user)
+        credentials.update(PrefCredential=0, FederationRedirectUrl=redirect)
     elif user.passwordless:
         # Entra rings the phone as soon as it knows who signs in.
         state.phone.send(flow.flow_id, user)
@@ -147,6 +147,13 @@ def credential_type(state: EntraState, request: Request, args: Mapping[str, str]
         credentials.update(
             PrefCredential=4,
             RemoteNgcParams={"SessionIdentifier": flow.session_id, "Entropy": number},
+        )
+    elif user.passkey:
+        # PrefCredential 7 is FIDO, as the credential picker's data-test-cred-id names it.
+        credentials.update(
+            PrefCredential=7,
+            HasPassword=user.passkey != "only",
+            FidoParams={"AllowList": [f"passkey-{flow.session_id}"]},
         )
     return json_response(result)
 
@@ -156,14 +163,6 @@ def phone_sign_in_poll(state: EntraState, request: Request, args: Mapping[str, s
     if flow.username is None:
         raise EntraError("165000", "No phone sign-in was started.")
     return json_response({"Status": state.phone.status(flow.flow_id)})
-
-
-def federation_url(user: User) -> str:
-    base = user.federated_idp_url or ""
-    query = urlencode(
-        {"username": user.username, "wa": "wsignin1.0", "wtrealm": "urn:federation:MicrosoftOnline"}
-    )
-    return f"{base}{'&' if '?' in base else '?'}{query}"
 
 
 def entropy(number: str) -> int | str:

@@ -33,6 +33,7 @@ _SIGNIN_STRINGS = {
     "enterPassword": "Enter your password.",
     "ngc_denied": describe("500121", "The request was denied on the phone."),
     "ngc_timeout": describe("500121", "The request was not answered in time."),
+    "passkeyUnavailable": "This sandbox cannot check a passkey. Choose another way to sign in.",
 }
 _PROOF_LABELS = {
     "PhoneAppNotification": "Approve a request in my Authenticator app",
@@ -148,6 +149,11 @@ def tfa_page(flow: Flow, tenant: Tenant, user: User, *, hidden: bool = False) ->
         "oPerAuthPollingInterval": {m: s for m, s in MFA_POLL_SECONDS.items() if m in user.mfa},
         "oStrings": {k: v.format(phone=MASKED_PHONE) for k, v in _TFA_STRINGS.items()},
     }
+    if user.system_preferred_mfa and len(user.mfa) > 1:
+        # The sandbox page script's own field (how Entra's page knows is not public): the
+        # method it starts at once, whatever arrUserProofs marks as the user's default.
+        preferred = "PhoneAppNotification"
+        config["sSystemPreferredMethod"] = preferred if preferred in user.mfa else user.mfa[0]
     return page(
         title="Verify your identity",
         pgid="ConvergedTFA",

@@ -13,6 +13,7 @@ from typing import Any, Literal
 MfaMethod = Literal["PhoneAppNotification", "PhoneAppOTP", "OneWaySMS", "TwoWayVoiceMobile"]
 PushOutcome = Literal["approve", "deny", "timeout", "manual"]
 ChooserFormat = Literal["html", "json"]
+PasskeyOffer = Literal["", "offered", "only"]
 
 DEFAULT_TENANT_ID = "11111111-2222-3333-4444-555555555555"
 DEFAULT_APP_ID_URI = "https://signin.aws.amazon.com/saml#sandbox"
@@ -53,11 +54,23 @@ class User:
     disabled: bool = False  # AADSTS50057
     password_expired: bool = False  # AADSTS50055 / ConvergedChangePassword
     passwordless: bool = False  # phone sign-in instead of the password
+    # The passkey offer (GetCredentialType's FidoParams): "offered" to a user who also has a
+    # password ("Other ways to sign in" -> "Use your password"); "only": no password at all.
+    passkey: PasskeyOffer = ""
+    # System-preferred MFA: the "verify your identity" page starts Authenticator push at once
+    # (not the picker, not the user's default method); "sign in another way" opens the picker.
+    system_preferred_mfa: bool = False
     has_personal_account: bool = False  # "more than one account" work/personal tiles
     mfa_registration_required: bool = False  # ConvergedProofUpRedirect
     mfa_registration_nag_days: int = 0  # >0: the skippable registration nag, N days left
     conditional_access_blocked: bool = False  # ConvergedConditionalAccess, AADSTS53003
+    # Sign-in frequency: a remembered session must pass MFA again (never the password);
+    # the re-authenticated session gets a new persistent cookie, the old one stops working.
+    reauthenticate_mfa: bool = False
     federated_idp_url: str | None = None  # sign-in leaves for another IdP
+    # The sandbox's own company IdP signs this user in (``adfs.py``): "adfs" its AD FS forms
+    # page, "other" a page of another IdP (not AD FS); "" for neither.
+    federation: str = ""
     session_duration: int | None = None  # SessionDuration attribute (seconds)
     # Pages of this user's sign-ins that an HTTP client cannot read (README "Protocol"):
     # names as in ``disguise.PAGES`` ("tfa", "hand-off", …) or "*"; browsers see no change.
@@ -103,6 +116,9 @@ class Faults:
     # Pages disguised for every sign-in, the first sign-in page included (before anyone is
     # identified, no user's ``disguise`` can apply yet).
     disguise: list[str] = field(default_factory=list)
+    # Defender for Cloud Apps session control ("mcas.ms", "mcas-gov.us", "mcas-gov.ms"): the
+    # hand-off posts to AWS's ACS behind that proxy (``mcas.py``); "" for none.
+    mcas_suffix: str = ""
 
 
 @dataclass
@@ -197,6 +213,11 @@ def default_scenario() -> Scenario:
             "denied@sandbox.example", pw, mfa=["PhoneAppNotification"], push="deny", roles=all_saml
         ),
         User("federated@sandbox.example", pw, federated_idp_url="http://127.0.0.1:9/adfs/ls"),
+        # Federated to the sandbox's own company IdP (``adfs.py``): its AD FS forms page, then
+        # Entra's MFA; and another IdP's page, which only a person can use.
+        User("ivan@sandbox.example", pw, "Ivan", mfa=["PhoneAppOTP"], totp_secret=totp,
+             roles=all_saml, federation="adfs"),  # fmt: skip
+        User("judy@sandbox.example", pw, "Judy", roles=all_saml, federation="other"),
         # Alice again, but every page is unreadable to an HTTP client: hand-over tests.
         User(
             "heidi@sandbox.example",

@@ -54,6 +54,9 @@ def _notes(user: User, app_ids: set[str]) -> list[str]:
     flags = {
         "phone sign-in, phone will " + user.push: user.passwordless,
         "work/personal account choice": user.has_personal_account,
+        "passkey offered (and a password)": user.passkey == "offered",
+        "passkey only, no password": user.passkey == "only",
+        "system-preferred MFA starts push": user.system_preferred_mfa,
         "locked": user.locked,
         "disabled": user.disabled,
         f"federated to {user.federated_idp_url}": bool(user.federated_idp_url),

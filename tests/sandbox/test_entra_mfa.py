@@ -144,3 +144,26 @@ def test_process_auth_before_verification_is_refused(sandbox: Sandbox, page: Pag
     fields["flowToken"] = config_of(page)["sFT"]
     response = page.request.post(sandbox.base_url + config_of(page)["urlPost"], form=fields)
     assert '"iErrorCode":500121' in response.text()
+
+
+def test_system_preferred_push_starts_at_once_and_another_way_opens_the_picker(
+    make_sandbox: MakeSandbox, page: Page
+) -> None:
+    def change(scenario: Scenario) -> None:
+        user = scenario.tenants[0].user(DAVE)
+        assert user is not None
+        user.mfa = ["PhoneAppOTP", "PhoneAppNotification"]  # the user's default: the code
+        user.system_preferred_mfa = True
+        user.push = "manual"
+
+    sandbox = make_sandbox(change)
+    start(sandbox, page, DAVE)
+    expect(page.locator("#idRichContext_DisplaySign")).to_have_text("42")  # push, not the picker
+    assert sandbox.push_pending(DAVE)
+    proofs = config_of(page)["arrUserProofs"]
+    assert [p["authMethodId"] for p in proofs if p["isDefault"]] == ["PhoneAppOTP"]
+    page.locator("#signInAnotherWay").click()
+    page.locator('[data-value="PhoneAppOTP"]').click()
+    page.locator("#idTxtBx_SAOTCC_OTC").fill(totp_now())
+    page.locator("#idSubmit_SAOTCC_Continue").click()
+    answer_kmsi(page, stay_signed_in=False)

@@ -252,3 +252,55 @@ def test_service_error_fault_ends_every_sign_in(make_sandbox: MakeSandbox, page:
     answer_kmsi(page, stay_signed_in=False)
     expect_error(page, 90033)
     assert sandbox.sign_ins == 0
+
+
+def passkey(offer: str) -> Callable[[Scenario], None]:
+    def change(scenario: Scenario) -> None:
+        user = scenario.tenants[0].user("bob@sandbox.example")
+        assert user is not None
+        user.passkey = offer  # type: ignore[assignment]
+
+    return change
+
+
+@pytest.mark.parametrize("offer", ["offered", "only"])
+def test_passkey_offer_and_other_ways_to_sign_in(
+    make_sandbox: MakeSandbox, page: Page, offer: str
+) -> None:
+    sandbox = make_sandbox(passkey(offer))
+    answers: list[dict[str, object]] = []
+    page.on(
+        "response",
+        lambda r: answers.append(r.json()) if r.url.endswith("/GetCredentialType") else None,
+    )
+    page.goto(saml2_url(sandbox))
+    enter_username(page, "bob@sandbox.example")
+    expect(page.locator("#idA_PWD_SwitchToCredPicker")).to_be_visible()
+    expect(page.locator("#i0118")).to_be_hidden()
+    credentials = answers[0]["Credentials"]
+    assert isinstance(credentials, dict) and credentials["FidoParams"]
+    assert credentials["HasPassword"] is (offer == "offered")
+    page.locator("#passkeyButton").click()  # no authenticator here: never a way in
+    expect(page.locator("#passkeyError")).to_be_visible()
+    page.locator("#idA_PWD_SwitchToCredPicker").click()
+    use_password = page.locator('#credentialList [data-test-cred-id="1"]')
+    expect(page.locator('#credentialList [data-test-cred-id="7"]')).to_be_visible()
+    if offer == "only":
+        expect(use_password).to_be_hidden()
+        return
+    use_password.click()
+    enter_password(page)
+    answer_kmsi(page, stay_signed_in=False)
+
+
+def test_a_password_posted_for_a_passkey_only_account_is_refused(
+    make_sandbox: MakeSandbox, page: Page
+) -> None:
+    sandbox = make_sandbox(passkey("only"))
+    page.goto(saml2_url(sandbox))
+    enter_username(page, "bob@sandbox.example")
+    expect(page.locator("#idA_PWD_SwitchToCredPicker")).to_be_visible()
+    # The login form as a password would post it, which the page never offers here.
+    fields = {**form_fields(page, "#i0281"), "passwd": PASSWORD, "type": "11"}
+    response = page.request.post(sandbox.base_url + config_of(page)["urlPost"], form=fields)
+    assert config_from_html(response.text())["sErrorCode"] == "50126"

@@ -61,6 +61,10 @@
       document.getElementById("idRemoteNGC_DisplaySign").textContent = creds.RemoteNgcParams.Entropy;
       go("ngc");
       poll();
+    } else if (creds.FidoParams) {
+      // "Use your password" is offered only to an account that has one.
+      document.querySelector('#credentialList [data-test-cred-id="1"]').hidden = !creds.HasPassword;
+      go("passkey");
     } else {
       go("password");
     }
@@ -124,6 +128,13 @@
     });
   });
   Sandbox.onActivate(document.getElementById("idA_PWD_SwitchToPassword"), function () { go("password"); });
+  // The sandbox has no authenticator to ask: a passkey is something only a person's device does.
+  Sandbox.onActivate(document.getElementById("passkeyButton"), function () {
+    fail("passkeyError", cfg.oStrings.passkeyUnavailable);
+  });
+  Sandbox.onActivate(document.getElementById("idA_PWD_SwitchToCredPicker"), function () { go("credentials"); });
+  Sandbox.onActivate(document.querySelector('#credentialList [data-test-cred-id="1"]'), function () { go("password"); });
+  Sandbox.onActivate(document.querySelector('#credentialList [data-test-cred-id="7"]'), function () { go("passkey"); });
 
   go(cfg.sInitialView);
 })();

@@ -100,5 +100,11 @@
     show("proofs");
   });
 
-  if (cfg.arrUserProofs.length === 1) { begin(cfg.arrUserProofs[0].authMethodId); } else { show("proofs"); }
+  if (cfg.arrUserProofs.length === 1) {
+    begin(cfg.arrUserProofs[0].authMethodId);
+  } else if (cfg.sSystemPreferredMethod) {
+    begin(cfg.sSystemPreferredMethod);
+  } else {
+    show("proofs");
+  }
 })();
