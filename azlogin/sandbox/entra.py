@@ -17,7 +17,15 @@ from typing import Literal
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from azlogin.sandbox import disguise, entra_finish, entra_login, entra_mfa, entra_signin, gallery
+from azlogin.sandbox import (
+    disguise,
+    entra_federation,
+    entra_finish,
+    entra_login,
+    entra_mfa,
+    entra_signin,
+    gallery,
+)
 from azlogin.sandbox.entra_errors import REQUEST_ERRORS, EntraError
 from azlogin.sandbox.entra_pages import (
     URL_BEGIN_AUTH,
@@ -54,6 +62,7 @@ ROUTES: tuple[Route, ...] = (
     Route(URL_BEGIN_AUTH, "POST", entra_mfa.begin_auth, "json"),
     Route(URL_END_AUTH, "POST", entra_mfa.end_auth, "json"),
     Route(URL_PROCESS_AUTH.format(tenant="<tenant>"), "POST", entra_mfa.process_auth, "page"),
+    Route("/login.srf", "POST", entra_federation.login_srf, "page"),  # a company IdP's answer
 )
 
 

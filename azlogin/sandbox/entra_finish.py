@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from werkzeug.wrappers import Request, Response
 
-from azlogin.sandbox import disguise, entra_gallery
+from azlogin.sandbox import disguise, entra_gallery, mcas
 from azlogin.sandbox.assertion import build_saml_response
 from azlogin.sandbox.entra_cookies import delete_cookie, set_cookie
 from azlogin.sandbox.entra_errors import EntraError
@@ -154,7 +154,8 @@ def hand_off(
     )
     state.sign_ins[user.username] += 1
     hidden = disguise.hides(state.scenario, "hand-off", [user])
-    response = handoff_page(flow.acs_url, saml_response, flow.relay_state, hidden=hidden)
+    action = mcas.action(flow.acs_url, state.scenario.faults.mcas_suffix)
+    response = handoff_page(action, saml_response, flow.relay_state, hidden=hidden)
     delete_cookie(response, FLOW_COOKIE)
     # ESTSAUTH, the browser-session cookie, as Entra sets it; the sandbox signs in silently
     # only from ESTSAUTHPERSISTENT ("stay signed in"), so "No" asks again in any browser.

@@ -26,6 +26,7 @@ from azlogin.sandbox.assertion import SigningKey
 from azlogin.sandbox.entra_errors import EntraError
 from azlogin.sandbox.phone import Phone
 from azlogin.sandbox.scenario import Scenario
+from azlogin.sandbox.wsfed import Trust
 
 FLOW_COOKIE = "esctx"
 SESSION_COOKIE = "ESTSAUTH"
@@ -57,6 +58,7 @@ class Flow:
     phone_sign_in: bool = False  # the first factor was the phone, which also satisfies MFA
     mfa_method: str | None = None
     mfa_verified: bool = False
+    reauthentication: bool = False  # a remembered session asked for MFA (sign-in frequency)
     ctx: str = field(default_factory=lambda: secrets.token_urlsafe(24))  # Entra's sCtx
     page: str | None = None  # the gallery page whose answer is awaited (Stage.PAGE)
     checkpoint: str = ""  # where that page interrupted the sign-in, to resume there
@@ -67,6 +69,7 @@ class Flow:
     correlation_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     session_id: str = field(default_factory=lambda: str(uuid.uuid4()))  # hpgrequestid
     mfa_session: str = ""  # BeginAuth's SessionId, which EndAuth must send back
+    wctx: str = ""  # sent to the company IdP; its WS-Fed answer must bring it back, once
 
     def refresh_canaries(self) -> None:
         """A page is shown: what the previous page carried can no longer post."""
@@ -184,6 +187,16 @@ class SessionStore:
         session.accounts[key] = RememberedAccount(tenant_id, username)
         return session
 
+    def reissue(self, session_id: str | None) -> str | None:
+        """A new id for a session after a re-authentication; the old cookie stops working."""
+        session = self.get(session_id)
+        if session is None:
+            return None
+        del self._sessions[session.session_id]
+        session.session_id = secrets.token_urlsafe(32)
+        self._sessions[session.session_id] = session
+        return session.session_id
+
     def sign_out(self, session_id: str | None) -> None:
         session = self.get(session_id)
         for account in session.accounts.values() if session else ():
@@ -214,6 +227,8 @@ class EntraState:
         self.phone = Phone(monotonic)
         self.sign_ins: Counter[str] = Counter()  # SAMLResponses issued, by username
         self.failed_passwords: Counter[str] = Counter()  # by tenant/username, for lockout
+        self.trust = Trust()  # with the federated domain's IdP (``adfs.py``)
+        self.idp_url = ""  # where that IdP listens, once the sandbox started it
 
     def reset(self) -> None:
         with self.lock:

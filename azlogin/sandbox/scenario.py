@@ -215,8 +215,15 @@ def default_scenario() -> Scenario:
         User("federated@sandbox.example", pw, federated_idp_url="http://127.0.0.1:9/adfs/ls"),
         # Federated to the sandbox's own company IdP (``adfs.py``): its AD FS forms page, then
         # Entra's MFA; and another IdP's page, which only a person can use.
-        User("ivan@sandbox.example", pw, "Ivan", mfa=["PhoneAppOTP"], totp_secret=totp,
-             roles=all_saml, federation="adfs"),  # fmt: skip
+        User(
+            "ivan@sandbox.example",
+            pw,
+            "Ivan",
+            mfa=["PhoneAppOTP"],
+            totp_secret=totp,
+            roles=all_saml,
+            federation="adfs",
+        ),
         User("judy@sandbox.example", pw, "Judy", roles=all_saml, federation="other"),
         # Alice again, but every page is unreadable to an HTTP client: hand-over tests.
         User(

@@ -19,7 +19,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
-from azlogin.sandbox import disguise
+from azlogin.sandbox import adfs, disguise
 from azlogin.sandbox.assertion import generate_signing_key
 from azlogin.sandbox.aws_wsgi import acs_wsgi_app, federation_wsgi_app, sts_wsgi_app
 from azlogin.sandbox.entra import Entra
@@ -56,6 +56,7 @@ class Sandbox(Controls):
         self._sleep = sleep
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
+        self._idp: adfs.IdpServer | None = None
         self._state: EntraState | None = None
         self._entra: Entra | None = None
         self._aws: dict[str, WSGIApplication] = {}
@@ -75,6 +76,10 @@ class Sandbox(Controls):
         )
         self._base_url = f"http://{HOST}:{server.server_port}"
         self._state = EntraState(self._scenario, key, self.acs_url, self._clock)
+        # The federated users' company IdP, on a port of its own (another host to a browser).
+        idp = adfs.Idp(self._scenario, self._state.trust, self._base_url, self._clock, self._log)
+        self._idp = adfs.IdpServer(idp, HOST)
+        self._state.idp_url = self._idp.base_url
         self._entra = Entra(self._state, self._sleep)
         sts = StsService(
             self._scenario, key.certificate_pem, self.acs_url, self._clock, sleep=self._sleep
@@ -111,6 +116,9 @@ class Sandbox(Controls):
     def stop(self) -> None:
         server, thread = self._server, self._thread
         self._server = self._thread = None
+        if self._idp is not None:
+            self._idp.stop()
+            self._idp = None
         if server is not None:
             server.shutdown()
             server.server_close()
@@ -144,6 +152,11 @@ class Sandbox(Controls):
     def authority_host(self) -> str:
         """What azlogin's ``azlogin_authority_host`` takes: scheme and host, no path."""
         return self.base_url
+
+    @property
+    def idp_url(self) -> str:
+        """The federated users' company IdP (``adfs.py``): scheme, host and port."""
+        return self._running_state().idp_url
 
     @property
     def acs_url(self) -> str:

@@ -6,7 +6,7 @@ import contextlib
 import dataclasses
 from typing import Any
 
-from azlogin.sandbox import disguise
+from azlogin.sandbox import disguise, mcas
 from azlogin.sandbox.entra_state import EntraState
 from azlogin.sandbox.scenario import Faults, Scenario, User
 
@@ -51,6 +51,7 @@ class Controls:
 
     def update_faults(self, **changes: Any) -> Faults:
         disguise.check_names("faults", changes.get("disguise", []))
+        mcas.check(changes.get("mcas_suffix", ""))
         self._set_fields(self._scenario.faults, changes)
         return self._scenario.faults
 
