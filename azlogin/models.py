@@ -30,6 +30,7 @@ class Profile:
     acs_url: str = "https://signin.aws.amazon.com/saml"
     browser: str | None = None
     mfa_method: str | None = None
+    first_factor: str | None = None  # settings.FIRST_FACTOR_CHOICES; None: what Entra offers
     signin: str = "auto"  # settings.SIGNIN_CHOICES
     store: str = "file"  # settings.STORE_CHOICES: where remembered sessions are kept
     account_aliases: str | None = None  # "111111111111=dev, 222222222222=prod"

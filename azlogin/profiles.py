@@ -29,7 +29,9 @@ BY_FIELD = {setting.field: setting for setting in SETTINGS}
 
 # Checked when a profile is read; the others are checked where they are used, or not at all
 # (an app ID URI is whatever Entra's app says it is).
-_CHECKED_ON_READ = ("tenant_id", "remember_me", "mfa_method", "region", "signin", "store")
+_CHECKED_ON_READ = (
+    "tenant_id", "remember_me", "mfa_method", "first_factor", "region", "signin", "store",
+)  # fmt: skip
 
 
 def env_value(env: Mapping[str, str], names: tuple[str, ...]) -> tuple[str, str] | None:
@@ -140,6 +142,7 @@ def load_profile(
         acs_url=raw.get("acs_url") or default_acs_url(region),
         browser=raw.get("browser"),
         mfa_method=settings.mfa_method(raw.get("mfa_method", "")),
+        first_factor=raw.get("first_factor", "").strip().lower() or None,
         signin=raw.get("signin", "auto").strip().lower(),
         store=raw.get("store", "file").strip().lower(),
         account_aliases=raw.get("account_aliases"),

@@ -24,6 +24,9 @@ DEFAULT_AUTHORITY = "login.microsoftonline.com"
 SIGNIN_CHOICES = ("auto", "browser", "http")
 # Where azlogin keeps its own secrets: the credential-process cache and remembered sessions.
 STORE_CHOICES = ("file", "keyring")
+# The first factor to use when Entra offers phone sign-in: phone (its number on the phone)
+# or password ("Use your password instead"); unset: whatever Entra offers.
+FIRST_FACTOR_CHOICES = ("phone", "password")
 MFA_METHODS = ("PhoneAppNotification", "PhoneAppOTP", "OneWaySMS", "TwoWayVoiceMobile")
 MFA_ALIASES = {
     "push": "PhoneAppNotification", "notification": "PhoneAppNotification",
@@ -197,6 +200,15 @@ SETTINGS = (
         lambda text: mfa_method(text) is not None,
         "not an MFA method Entra names",
         f"Use one of: {', '.join(MFA_METHODS)} (or push, totp, sms, call).",
+    ),
+    Setting(
+        "first_factor",
+        "azlogin_first_factor",
+        ("AZLOGIN_FIRST_FACTOR",),
+        lambda text: text.strip().lower() in FIRST_FACTOR_CHOICES,
+        "not one of " + ", ".join(FIRST_FACTOR_CHOICES),
+        "phone: approve on the phone when Entra offers phone sign-in; password: use the "
+        "password instead; leave it out to take what Entra offers.",
     ),
     Setting(
         "signin",
