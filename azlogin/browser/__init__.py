@@ -24,7 +24,7 @@ from ..ui import UI, Option
 from . import session, takeover
 from .capture import AcsMatcher, Capture
 from .discovery import display_available
-from .failures import UnknownPage
+from .failures import PersonCanFinish
 from .launch import BrowserHandle, start_browser
 from .takeover import FirstAnswer
 
@@ -115,12 +115,12 @@ class BrowserSignIn:
                 if not self._offer_window(exc, ui, mode):
                     raise
                 mode = BrowserMode.GUI
-                if isinstance(exc, UnknownPage) and isinstance(exc.at, _Page):
+                if isinstance(exc, PersonCanFinish) and isinstance(exc.at, _Page):
                     start = exc.at
 
     def _offer_window(self, exc: SignInError, ui: UI, mode: BrowserMode) -> bool:
 
-        if not (isinstance(exc, UnknownPage) and mode is BrowserMode.HEADLESS):
+        if not (isinstance(exc, PersonCanFinish) and mode is BrowserMode.HEADLESS):
             return False
         if not (ui.interactive and display_available(self.env)):
             return False
@@ -173,7 +173,7 @@ class BrowserSignIn:
                     assertion = flow.run(url)
             except (PromptRequired, BrowserError):
                 raise
-            except UnknownPage as exc:
+            except PersonCanFinish as exc:
                 exc.at = _where_it_stopped(handle)
                 raise
             except SignInError as exc:

@@ -26,12 +26,17 @@ _TABLE: dict[str, tuple[str, str]] = {
     "50126": ("wrong username or password", "Check the username and password and try again."),
     "50053": (
         "account locked after too many failed sign-ins",
-        "Wait for the lock to expire, or ask your administrator to unlock the account.",
+        "Wait for the lock to expire, or unlock it by resetting your password at "
+        "https://aka.ms/sspr (or ask your administrator).",
     ),
-    "50057": ("account disabled", "Ask your administrator to enable the account."),
+    "50057": (
+        "account disabled",
+        "Ask your administrator to enable the account (a password reset does not).",
+    ),
     "50055": (
         "password expired",
-        "Change your password at https://mysignins.microsoft.com, then sign in again.",
+        "Change it at https://aka.ms/sspr (or sign in once in a normal browser), then run "
+        "azlogin again.",
     ),
     "50076": ("multi-factor authentication required", _GUI),
     "50079": (
@@ -39,6 +44,10 @@ _TABLE: dict[str, tuple[str, str]] = {
         "Register a sign-in method at https://aka.ms/mfasetup in a normal browser first.",
     ),
     "50074": ("strong authentication required", _GUI),
+    "50203": (
+        "Entra asks you to register for multi-factor authentication",
+        "azlogin skips this while Entra allows it; register at https://aka.ms/mfasetup.",
+    ),
     "50105": (
         "your account is not assigned to the AWS application",
         "Ask your administrator to assign you (or your group) to the AWS enterprise app.",

@@ -11,7 +11,7 @@ import logging
 from ..errors import SignInError
 from ..settings import MFA_METHODS
 from ..ui import Option
-from . import aadsts
+from . import aadsts, failures, interrupts
 from .detect import PageState
 from .driver import Action, Driver, fail, press, shown, text_of
 
@@ -138,11 +138,22 @@ def hand_off(d: Driver, state: PageState) -> None:
 
 
 def skip_or_stop_proof_up(d: Driver, state: PageState) -> None:
-    skip = shown(d.page, "#btnAskLater")
-    if skip.count():
-        press(skip)
-        return
-    raise fail(state, "50079")
+    # Never "Next" (#idSubmit_ProofUp_Redirect): it opens the registration wizard.
+    skip = shown(d.page, "#btnAskLater", f"#{interrupts.SKIP_LINK_ID}")
+    if not skip.count():
+        raise interrupts.registration_required()
+    days = interrupts.days_left(
+        d.page.evaluate("() => (window.$Config || {}).iRemainingDays"),
+        text_of(d.page, f"#{interrupts.SKIP_LINK_ID}"),
+    )
+    press(skip)
+    d.ui.info(interrupts.nag_skipped(days))
+
+
+def password_expired(d: Driver, state: PageState) -> None:
+    # Only the person can choose a new password: an interactive run offers them this page
+    # in a visible window (and still captures the assertion), else this is the end.
+    raise failures.password_expired()
 
 
 def stop(default_code: str = "", fallback: str = "") -> Action:

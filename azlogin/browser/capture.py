@@ -21,7 +21,10 @@ log = logging.getLogger(__name__)
 
 MARKER_ID = "azlogin-captured"
 DONE_PAGE = (
-    "<!doctype html><html><head><meta charset=utf-8><title>azlogin</title></head>"
+    # No favicon to fetch: the page stands at the ACS URL, whose host (the Defender for
+    # Cloud Apps proxy, AWS) must not be asked anything.
+    "<!doctype html><html><head><meta charset=utf-8><title>azlogin</title>"
+    '<link rel="icon" href="data:,"></head>'
     f'<body style="font-family:sans-serif"><p id="{MARKER_ID}">'
     "azlogin: signed in, you can close this window.</p></body></html>"
 )

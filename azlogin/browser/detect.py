@@ -27,6 +27,7 @@ ERROR_SELECTORS = (
     "#idDiv_SAASTO_Description",
     "#idDiv_RemoteNGC_Error",
     ".alert-error",
+    "#errorText",  # AD FS
 )
 # The number to type in Authenticator (number matching, passwordless phone sign-in).
 NUMBER_SELECTORS = ("#idRichContext_DisplaySign", "#idRemoteNGC_DisplaySign")
@@ -81,7 +82,10 @@ STATE_JS = """(arg) => {
     (ending ? codeIn(cfg.strServiceExceptionMessage) || codeIn(document.body.innerText) : '');
   const state = { kind, pgid, sig, error, code, number, captured, foreign, href: location.href };
   if (arg.mode === 'now') return state;
-  if (captured || foreign) return state;
+  if (captured) return state;
+  // A company IdP's page no row knows ends the walk, once it has loaded; one a row knows
+  // (AD FS) is walked like Entra's.
+  if (foreign && !kind) return document.readyState === 'loading' ? null : state;
   if (!kind || (sig === arg.prev && !fresh)) return null;
   // Remember the error we report, so only a new one counts as the page moving on.
   if (errorEl) errorEl.setAttribute('data-azlogin-seen', error);

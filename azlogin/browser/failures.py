@@ -52,7 +52,7 @@ def check_ending(
             "The sign-in posted to AWS without a SAMLResponse.",
             "Check the AWS app's reply URL (ACS) in Entra; it should be " + profile.acs_url,
         )
-    if state.foreign:
+    if state.foreign and state.kind is None:
         url = last_navigation if state.href.startswith("chrome-error:") else state.href
         host = urlsplit(url).netloc.lower()
         if host in home_hosts:
@@ -60,7 +60,8 @@ def check_ending(
                 f"The sign-in page at {profile.authority_url} could not be loaded.",
                 "Check the network and the proxy settings (HTTPS_PROXY, NO_PROXY).",
             )
-        raise SignInError(
+        # An UnknownPage: an interactive run offers to finish it in a visible window.
+        raise UnknownPage(
             f"The sign-in moved to your organisation's own sign-in page ({host or url}), "
             "which azlogin does not automate.",
             GUI_HINT + " azlogin still captures the result.",

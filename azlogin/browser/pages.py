@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import federation
 from .actions import (
     CODE_INPUTS,
     METHOD_TILES,
@@ -46,6 +47,9 @@ HANDOFF_FORM = "form[name=hiddenform] input[name=SAMLResponse]"
 
 PAGES: tuple[PageKind, ...] = (
     PageKind("hand-off", Detector(present=(HANDOFF_FORM,)), hand_off),
+    # A federated tenant's AD FS: before "password" (its #passwordInput is name=Password).
+    PageKind("ws-fed-return", federation.WS_FED, federation.ws_fed_return),
+    PageKind("adfs-sign-in", federation.ADFS, federation.adfs_sign_in),
     PageKind("proof-up", Detector(("#idSubmit_ProofUp_Redirect",), ("ConvergedProofUpRedirect",)),
              skip_or_stop_proof_up, ending=True),
     PageKind("conditional-access", Detector(pgids=("ConvergedConditionalAccess",)),

@@ -10,6 +10,7 @@ interrupts: conditional access]. Which page shows at each checkpoint is the gall
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
@@ -21,6 +22,7 @@ from azlogin.sandbox.assertion import build_saml_response
 from azlogin.sandbox.entra_cookies import delete_cookie, set_cookie
 from azlogin.sandbox.entra_errors import EntraError
 from azlogin.sandbox.entra_pages import handoff_page
+from azlogin.sandbox.entra_request import require
 from azlogin.sandbox.entra_state import (
     FLOW_COOKIE,
     PERSISTENT_COOKIE,
@@ -31,7 +33,13 @@ from azlogin.sandbox.entra_state import (
     Stage,
 )
 from azlogin.sandbox.entra_views import tfa_page
-from azlogin.sandbox.gallery import BEFORE_HAND_OFF, FIRST_FACTOR, REMEMBER, SINGLE_SIGN_ON
+from azlogin.sandbox.gallery import (
+    BEFORE_HAND_OFF,
+    FIRST_FACTOR,
+    NEW_PASSWORD,
+    REMEMBER,
+    SINGLE_SIGN_ON,
+)
 from azlogin.sandbox.scenario import RoleSpec, Tenant, User
 
 Step = Callable[[EntraState, Flow, Tenant, User, Request], Response]
@@ -68,6 +76,8 @@ def after_first_factor(
 def after_mfa(
     state: EntraState, flow: Flow, tenant: Tenant, user: User, request: Request
 ) -> Response:
+    if flow.reauthentication:  # a remembered session: no "stay signed in?" again
+        return _single_sign_on_checks(state, flow, tenant, user, request)
     _check_assignment(flow, user)
     return _before_hand_off(state, flow, tenant, user, request)
 
@@ -91,6 +101,10 @@ def single_sign_on(
         raise EntraError("50057")
     flow.username = user.username
     flow.remember = True  # the session stays remembered (its cookie is renewed)
+    if user.reauthenticate_mfa and user.mfa:  # sign-in frequency: MFA again, not the password
+        flow.reauthentication = True
+        flow.stage = Stage.MFA
+        return tfa_page(flow, tenant, user, hidden=disguise.hides(state.scenario, "tfa", [user]))
     return _single_sign_on_checks(state, flow, tenant, user, request)
 
 
@@ -121,6 +135,8 @@ def answer(state: EntraState, request: Request, args: Mapping[str, str]) -> Resp
     user = flow_user(tenant, flow)
     if outcome == REMEMBER:
         flow.remember = True
+    if outcome == NEW_PASSWORD:
+        _change_password(request.form, user)
     return _RESUME[flow.checkpoint](state, flow, tenant, user, request)
 
 
@@ -161,11 +177,23 @@ def hand_off(
     # only from ESTSAUTHPERSISTENT ("stay signed in"), so "No" asks again in any browser.
     set_cookie(response, SESSION_COOKIE, secrets.token_urlsafe(32))
     if remember:
-        session = state.sessions.remember(
-            request.cookies.get(PERSISTENT_COOKIE), tenant.tenant_id, user.username
-        )
+        cookie = request.cookies.get(PERSISTENT_COOKIE)
+        if flow.reauthentication:
+            cookie = state.sessions.reissue(cookie)
+        session = state.sessions.remember(cookie, tenant.tenant_id, user.username)
         set_cookie(response, PERSISTENT_COOKIE, session.session_id, max_age=PERSISTENT_DAYS * 86400)
     return response
+
+
+def _change_password(form: Mapping[str, str], user: User) -> None:
+    """The expired password's form: the current password, then the new one twice."""
+    require(form, "currentPassword", "newPassword", "confirmNewPassword")
+    if not hmac.compare_digest(form["currentPassword"].encode(), user.password.encode()):
+        raise EntraError("50126")
+    new = form["newPassword"]
+    if not new or new != form["confirmNewPassword"] or new == user.password:
+        raise EntraError("90014", "The new password is empty, mistyped or the old one.")
+    user.password, user.password_expired = new, False
 
 
 def granted_roles(state: EntraState, user: User) -> list[RoleSpec]:

@@ -27,6 +27,7 @@ BEFORE_HAND_OFF = "before-hand-off"  # MFA done and the app assigned; the assert
 SINGLE_SIGN_ON = "single-sign-on"  # a remembered session, before its assertion
 CHECKPOINTS = (FIRST_FACTOR, BEFORE_HAND_OFF, SINGLE_SIGN_ON)
 CONTINUE, REMEMBER = "continue", "remember"  # outcomes; "AADSTS<code>" ends on that error
+NEW_PASSWORD = "new-password"  # continue once the form changed an expired password
 _ERROR_OUTCOME = re.compile(r"^AADSTS\d{5,7}$")
 _OPENING = "<!-- gallery\n"
 _PLACEHOLDER = re.compile(r"\{\{(!?)(\w+)\}\}")
@@ -177,9 +178,11 @@ def _check(page: GalleryPage) -> None:
     for form in page.forms:
         if form.method not in ("GET", "POST") or not form.path.startswith("/") or "<" in form.path:
             raise GalleryError(f"{where}: form '{form.url}' needs GET/POST and a literal path")
-        bad = [o for o in form.leads.values() if o not in (CONTINUE, REMEMBER)]
+        bad = [o for o in form.leads.values() if o not in (CONTINUE, REMEMBER, NEW_PASSWORD)]
         if any(not _ERROR_OUTCOME.match(o) for o in bad):
-            raise GalleryError(f"{where}: outcomes are continue, remember or AADSTS<code>")
+            raise GalleryError(
+                f"{where}: outcomes are continue, remember, new-password or AADSTS<code>"
+            )
     urls = [form.url for form in page.forms]
     if len(set(urls)) != len(urls) or set(urls) & VALUES:
         raise GalleryError(f"{where}: each form's 'url' must be its own name")

@@ -13,6 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import federation_page
+from .federation_page import FederationForm
+
 _CONFIG_START = re.compile(r"\$Config\s*=\s*\{")
 
 # pgid -> (the page kind, the $Config fields the HTTP path needs to answer that page).
@@ -48,6 +51,7 @@ class EntraPage:
     config: Mapping[str, Any] | None = None
     handoff: HandOff | None = None
     errors: Mapping[str, str] = field(default_factory=dict)  # element id -> its text
+    federation: FederationForm | None = None  # a company IdP's page (AD FS), no $Config
 
     @property
     def pgid(self) -> str:
@@ -58,6 +62,8 @@ class EntraPage:
         """The page kind the HTTP path can answer, or None (hand it to the browser)."""
         if self.handoff is not None:
             return "hand-off"
+        if self.federation is not None and self.config is None:
+            return self.federation.kind
         known = KNOWN.get(self.pgid)
         if self.config is None or known is None:
             return None
@@ -109,7 +115,7 @@ def parse(url: str, status: int, html: str, content_type: str = "") -> EntraPage
     from lxml import html as lxml_html
 
     config = read_config(html)
-    handoff = None
+    handoff = federation = None
     errors: dict[str, str] = {}
     doc: Any
     try:
@@ -118,12 +124,13 @@ def parse(url: str, status: int, html: str, content_type: str = "") -> EntraPage
         doc = None
     if doc is not None:
         handoff = _handoff(doc, url)
+        federation = federation_page.find(doc, url)
         for element_id in ERROR_IDS:
             for el in doc.xpath("//*[@id=$i]", i=element_id):
                 if el.get("hidden") is None and (text := el.text_content().strip()):
                     errors[element_id] = text[:500]
     return EntraPage(url, status, html, content_type or "text/html; charset=utf-8",
-                     config, handoff, errors)  # fmt: skip
+                     config, handoff, errors, federation)  # fmt: skip
 
 
 def _handoff(doc: Any, url: str) -> HandOff | None:

@@ -65,6 +65,7 @@ class HttpSignIn:
         self.given = Given()
         self.attempts: dict[str, int] = {}
         self.asked = False  # something was asked or sent: a dead end is no longer "stale"
+        self.federation_url: str | None = None  # GetCredentialType's: the company's IdP
         self.acs = AcsMatcher.for_url(profile.acs_url)
 
     def assertion(self, page: EntraPage) -> str:

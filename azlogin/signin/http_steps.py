@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..redact import SECRETS
+from . import http_adfs
 from .entra_page import EntraPage
 from .http import MAX_ATTEMPTS, HttpSignIn, form_fields, why_unknown
 from .http_mfa import mfa
@@ -45,6 +46,8 @@ def sign_in(s: HttpSignIn, page: EntraPage) -> EntraPage:
         raise s.fail(page, code)  # before we sent anything: an error of the request itself
     if s.given.username is None:
         _identify(s, page)
+        if s.federation_url:
+            return http_adfs.leave_for(s, s.federation_url)
     elif code:
         _password_refused(s, page, code)
     elif s.attempts.get("password"):
@@ -90,8 +93,11 @@ def _identify(s: HttpSignIn, page: EntraPage) -> None:
 def _check_credentials(s: HttpSignIn, page: EntraPage, creds: Any) -> None:
     if not isinstance(creds, dict):
         raise s.hand_over(page, "GetCredentialType answered no Credentials")
+    # A federated tenant: the company's IdP takes the password (``http_adfs``).
+    s.federation_url = str(creds.get("FederationRedirectUrl") or "") or None
+    if s.federation_url:
+        return
     for key, what in (
-        ("FederationRedirectUrl", "the organisation signs in at its own identity provider"),
         ("RemoteNgcParams", "Entra offers phone sign-in"),
         ("FidoParams", "Entra offers a passkey"),
     ):
@@ -142,6 +148,8 @@ def service_error(s: HttpSignIn, page: EntraPage) -> EntraPage:
 
 STEPS: dict[str, Step] = {
     "sign-in": sign_in,
+    "adfs-sign-in": http_adfs.adfs_sign_in,
+    "ws-fed-return": http_adfs.ws_fed_return,
     "mfa": mfa,
     "stay-signed-in": stay_signed_in,
     "service-error": service_error,

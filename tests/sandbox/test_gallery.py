@@ -98,6 +98,7 @@ def test_the_shipped_pages() -> None:
         "stay-signed-in": "KmsiInterrupt",
     }
     assert gallery.routes() == [
+        ("/common/ChangePassword", "POST"),
         ("/common/ProofUp", "POST"),
         ("/common/resume", "GET"),
         ("/kmsi", "POST"),
