@@ -33,13 +33,38 @@ CERT_HINT = (
 )
 
 
-class UnknownPage(SignInError):
-    """The browser shows a page azlogin does not recognise (the dump path is in the hint).
+class PersonCanFinish(SignInError):
+    """A page a person can get through in a visible window where azlogin cannot (an
+    unknown page, an expired password to change); an interactive run offers the window.
 
     ``at``: that page as a visible window can re-open it (``takeover.FirstAnswer``), when
     it could be kept."""
 
     at: object | None = None
+
+
+class UnknownPage(PersonCanFinish):
+    """The browser shows a page azlogin does not recognise (the dump path is in the hint)."""
+
+
+def password_expired() -> PersonCanFinish:
+    """ConvergedChangePassword: changing it is the person's to do, in a visible window."""
+    from . import aadsts
+
+    message, hint = aadsts.describe("50055")
+    return PersonCanFinish(message, hint, code="50055")
+
+
+def passkey_only() -> PersonCanFinish:
+    """The account has no password, only a passkey (Windows Hello, a security key): no
+    browser without a window has the authenticator, so only the person can finish."""
+    return PersonCanFinish(
+        "This account signs in only with a passkey (Windows Hello or a security key), "
+        "which azlogin cannot use without a window.",
+        "Run azlogin in a terminal on your desktop to finish in a visible browser window "
+        "(or use `--mode gui`), or add a password or the Authenticator app at "
+        "https://aka.ms/mysecurityinfo.",
+    )
 
 
 def check_ending(
