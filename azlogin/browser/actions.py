@@ -23,6 +23,11 @@ USERNAME_INPUTS = ("input[name=loginfmt]", "#i0116")
 PASSWORD_INPUTS = ("input[name=passwd]", "input[name=Password]", "#i0118")
 CODE_INPUTS = ("input[name=otc]", "#idTxtBx_SAOTCC_OTC")
 METHOD_TILES = tuple(f'[data-value="{m}"]' for m in MFA_METHODS)
+CODE_METHODS = ("PhoneAppOTP", "OneWaySMS")
+CRED_PICKER = "#idA_PWD_SwitchToCredPicker"  # "Other ways to sign in"
+# The credential picker's entries have no ids; data-test-cred-id is the credential type
+# (1: the password, 7: a passkey), seen in public scripts, not documented.
+CRED_ENTRY = '#credentialList [data-test-cred-id="{}"]'
 
 
 def enter_username(d: Driver, state: PageState) -> None:
@@ -91,6 +96,7 @@ def choose_method(d: Driver, state: PageState) -> None:
             "The page offers no way to verify your identity that azlogin knows.",
             "Run with `--mode gui` and choose the method yourself.",
         )
+    d.attempt("another-way")  # a method chosen here is never switched away from
     preferred = d.profile.mfa_method  # Entra's name: settings.mfa_method made it so
     if preferred not in values:
         preferred = d.ui.choose("How do you want to verify your identity?", options, values[0])
@@ -111,13 +117,34 @@ def enter_code(d: Driver, state: PageState) -> None:
     press(shown(d.page, "#idSubmit_SAOTCC_Continue", *SUBMIT))
 
 
-def await_approval(d: Driver, state: PageState) -> PageState:
+def await_approval(d: Driver, state: PageState) -> PageState | None:
+    if _another_way(d, state):
+        return None
     message = text_of(d.page, "#idDiv_SAOTCAS_Description") or "Approve the sign-in request."
     with d.ui.waiting(message, number=state.number or None):
         return d.next_state(mfa=True)
 
 
+def _another_way(d: Driver, state: PageState) -> bool:
+    """System-preferred MFA: Entra started an approval (push, or a call) although the
+    profile names another method; "sign in another way" opens the picker, which then
+    takes the profile's method. Once, and never after azlogin chose on the picker."""
+    wanted = d.profile.mfa_method
+    other = wanted in CODE_METHODS or (wanted == "TwoWayVoiceMobile" and bool(state.number))
+    link = shown(d.page, "#signInAnotherWay")
+    if not (other and link.count()) or d.attempt("another-way") > 1:
+        return False
+    log.debug("Entra started an approval; switching to %s", wanted)
+    press(link)
+    return True
+
+
 def await_phone_sign_in(d: Driver, state: PageState) -> PageState | None:
+    if d.profile.first_factor == "password" and d.attempt("use-password") == 1:
+        switch = shown(d.page, "#idA_PWD_SwitchToPassword")  # "Use your password instead"
+        if switch.count():
+            press(switch)
+            return None
     if state.error:  # denied or timed out on the phone
         raise fail(state, "500121")
     if not state.number:  # "Send notification" comes first on some tenants
@@ -126,6 +153,21 @@ def await_phone_sign_in(d: Driver, state: PageState) -> PageState | None:
     message = text_of(d.page, "#idDiv_RemoteNGC_PollingDescription") or "Approve on your phone."
     with d.ui.waiting(message, number=state.number):
         return d.next_state(mfa=True)
+
+
+def other_ways_to_sign_in(d: Driver, state: PageState) -> None:
+    # The passkey offer: a browser without a window has no authenticator, so WebAuthn can
+    # only fail here; "Other ways to sign in" lists the password when the account has one.
+    if d.attempt("passkey-offer") > 2:
+        raise failures.passkey_only()
+    press(shown(d.page, CRED_PICKER))
+
+
+def use_your_password(d: Driver, state: PageState) -> None:
+    entry = shown(d.page, CRED_ENTRY.format(1))
+    if not entry.count():  # only the passkey itself: a person's device must answer
+        raise failures.passkey_only()
+    press(entry)
 
 
 def hand_off(d: Driver, state: PageState) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from . import federation
 from .actions import (
     CODE_INPUTS,
+    CRED_PICKER,
     METHOD_TILES,
     PASSWORD_INPUTS,
     USERNAME_INPUTS,
@@ -23,10 +24,13 @@ from .actions import (
     enter_password,
     enter_username,
     hand_off,
+    other_ways_to_sign_in,
+    password_expired,
     pick_account,
     skip_or_stop_proof_up,
     stay_signed_in,
     stop,
+    use_your_password,
 )
 from .detect import Detector
 from .driver import Action
@@ -55,7 +59,7 @@ PAGES: tuple[PageKind, ...] = (
     PageKind("conditional-access", Detector(pgids=("ConvergedConditionalAccess",)),
              stop("53003"), ending=True),
     PageKind("password-expired", Detector(pgids=("ConvergedChangePassword",)),
-             stop("50055"), ending=True),
+             password_expired, ending=True),
     PageKind("mfa-denied", Detector(("#idDiv_SAASDS_Description",)),
              stop("500121", "the request was denied"), ending=True),
     PageKind("mfa-timeout", Detector(("#idDiv_SAASTO_Description",)),
@@ -69,6 +73,9 @@ PAGES: tuple[PageKind, ...] = (
     PageKind("passwordless", Detector(NGC), await_phone_sign_in),
     PageKind("password", Detector(PASSWORD_INPUTS), enter_password),
     PageKind("username", Detector(USERNAME_INPUTS), enter_username),
+    # After the fields: Entra's password view may offer "Other ways to sign in" too.
+    PageKind("sign-in-options", Detector(("#credentialList",)), use_your_password),
+    PageKind("passkey-offer", Detector((CRED_PICKER,)), other_ways_to_sign_in),
     # Last: a sign-in page may show a service message above a field the person can retry.
     PageKind("service-error", Detector(("#service_exception_message",), ("ConvergedError",)),
              stop(), ending=True),

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..redact import SECRETS
-from . import http_adfs
+from . import http_adfs, http_interrupts, http_phone
 from .entra_page import EntraPage
 from .http import MAX_ATTEMPTS, HttpSignIn, form_fields, why_unknown
 from .http_mfa import mfa
@@ -45,9 +45,11 @@ def sign_in(s: HttpSignIn, page: EntraPage) -> EntraPage:
     if code and s.given.username is None:
         raise s.fail(page, code)  # before we sent anything: an error of the request itself
     if s.given.username is None:
-        _identify(s, page)
+        page, phone = _identify(s, page)
         if s.federation_url:
             return http_adfs.leave_for(s, s.federation_url)
+        if phone is not None:
+            return http_phone.phone_sign_in(s, page, phone)
     elif code:
         _password_refused(s, page, code)
     elif s.attempts.get("password"):
@@ -63,8 +65,9 @@ def sign_in(s: HttpSignIn, page: EntraPage) -> EntraPage:
     return s.post_form(page, str(cfg["urlPost"]), fields)
 
 
-def _identify(s: HttpSignIn, page: EntraPage) -> None:
-    """Ask for the username until Entra knows it; hand over what only the browser can do."""
+def _identify(s: HttpSignIn, page: EntraPage) -> tuple[EntraPage, dict[str, Any] | None]:
+    """Ask for the username until Entra knows it; hand over what only the browser can do.
+    Returns the page as its script now holds it, and the phone sign-in to take, if any."""
     cfg = page.config or {}
     username = s.ui.ask_username(s.profile.username)
     while True:
@@ -86,25 +89,17 @@ def _identify(s: HttpSignIn, page: EntraPage) -> None:
         s.given.username = username
         if exists != 0 or not isinstance(answer, dict):
             raise s.hand_over(page, f"GetCredentialType answered IfExistsResult={exists!r}")
-        _check_credentials(s, page, answer.get("Credentials"))
-        return
+        return page, _check_credentials(s, page, answer.get("Credentials"))
 
 
-def _check_credentials(s: HttpSignIn, page: EntraPage, creds: Any) -> None:
+def _check_credentials(s: HttpSignIn, page: EntraPage, creds: Any) -> dict[str, Any] | None:
     if not isinstance(creds, dict):
         raise s.hand_over(page, "GetCredentialType answered no Credentials")
     # A federated tenant: the company's IdP takes the password (``http_adfs``).
     s.federation_url = str(creds.get("FederationRedirectUrl") or "") or None
     if s.federation_url:
-        return
-    for key, what in (
-        ("RemoteNgcParams", "Entra offers phone sign-in"),
-        ("FidoParams", "Entra offers a passkey"),
-    ):
-        if creds.get(key):
-            raise s.hand_over(page, what)
-    if creds.get("HasPassword") is False:
-        raise s.hand_over(page, "the account has no password")
+        return None
+    return http_phone.first_factor(s, page, creds)
 
 
 def _password_refused(s: HttpSignIn, page: EntraPage, code: str) -> None:
@@ -154,5 +149,6 @@ STEPS: dict[str, Step] = {
     "stay-signed-in": stay_signed_in,
     "service-error": service_error,
     "conditional-access": ending("53003"),
-    "password-expired": ending("50055"),
+    "password-expired": http_interrupts.password_expired,
+    "proof-up": http_interrupts.registration,
 }
