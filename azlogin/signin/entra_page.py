@@ -25,6 +25,8 @@ KNOWN: dict[str, tuple[str, tuple[str, ...]]] = {
     "ConvergedTFA": ("mfa", ("sFT", "sCtx", "canary", "apiCanary", "urlPost", "urlBeginAuth",
                              "urlEndAuth", "arrUserProofs")),
     "KmsiInterrupt": ("stay-signed-in", ("sFT", "sCtx", "canary")),
+    # MFA registration: its step skips it only with certainty (50203 + a skip URL).
+    "ConvergedProofUpRedirect": ("proof-up", ()),
     # Pages that end the sign-in: only their error code is needed.
     "ConvergedError": ("service-error", ()),
     "ConvergedConditionalAccess": ("conditional-access", ()),

@@ -15,19 +15,18 @@ from azlogin import totp
 from azlogin.sandbox import Sandbox
 
 from .conftest import PASSWORD, TOTP_SECRET, Home
-from .test_hybrid import ROLE, browser_starts, caller, started  # noqa: F401  (a fixture)
+from .test_hybrid import ROLE, caller, started
+from .test_hybrid import browser_starts as browser_starts  # the fixture, counting starts
 from .test_interactive import spawn
-from .test_prompts import ANSI, asked_nothing_but, finish
 from .test_login import run
+from .test_prompts import ANSI, asked_nothing_but, finish
 
 BOB, ALICE = "bob@sandbox.example", "alice@sandbox.example"
 PATHS = ("browser", "http", "hand-over")
 
 
 @pytest.fixture(params=PATHS)
-def path(
-    request: pytest.FixtureRequest, home: Home, monkeypatch: pytest.MonkeyPatch
-) -> str:
+def path(request: pytest.FixtureRequest, home: Home, monkeypatch: pytest.MonkeyPatch) -> str:
     """Which path signs in; in a pty there is no display, so no visible window is offered."""
     for name in ("DISPLAY", "WAYLAND_DISPLAY"):
         monkeypatch.delenv(name, raising=False)
