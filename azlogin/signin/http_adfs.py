@@ -24,7 +24,8 @@ def leave_for(s: HttpSignIn, url: str) -> EntraPage:
     except SignInError:  # its words name Entra's host; this one is the company's
         raise SignInError(
             f"Could not reach your organisation's sign-in page at {host}.",
-            "Check the network, the VPN and the proxy (HTTPS_PROXY, NO_PROXY).",
+            "Check the network, the VPN and the proxy (HTTPS_PROXY, NO_PROXY), or run "
+            "with `--mode gui` to sign in there yourself in a visible browser window.",
         ) from None
     if page.kind != "adfs-sign-in":
         raise s.hand_over(page, f"the organisation signs in at {host}, not an AD FS forms page")
