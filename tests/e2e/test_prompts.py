@@ -218,3 +218,32 @@ def test_configure_wizard_offers_values_that_typing_replaces(home: Home) -> None
         "azure_default_username = bob@sandbox.example\n",
         "azure_default_username = carol@sandbox.example\n",
     ).replace("region = us-east-1\n", "")  # every other byte as it was
+
+
+def test_work_or_personal_enter_takes_work_and_an_arrow_takes_personal(
+    home: Home, signin: str
+) -> None:
+    """Grace's name is both a work and a personal account: the tiles are a question with
+    "work" offered. Enter signs her in; choosing "personal" ends as Entra ends it (50020)."""
+    profile = home.profile("grace@sandbox.example", azure_default_role_arn=DEV)
+    child = spawn(home, "--profile", profile)
+    child.expect("Signing in as grace@sandbox.example")
+    child.expect("has a work and a personal account; which one")
+    asked_nothing_but(child)
+    child.send("\r")
+    child.expect("Password for grace@sandbox.example:")
+    child.sendline(PASSWORD)
+    finish(child, "Password for")
+    assert caller_arn(profile).startswith("arn:aws:sts::111111111111:assumed-role/Developer/")
+
+    child = spawn(home, "--profile", profile, "--force-refresh")
+    child.expect("has a work and a personal account; which one")
+    child.send(DOWN)
+    child.expect("Personal account")
+    child.send("\r")
+    child.expect(pexpect.EOF)
+    shown = ANSI.sub("", child.before or "")
+    child.close()
+    assert child.exitstatus == 4, shown
+    assert "AADSTS50020" in shown and "Password for" not in shown
+    assert home.sandbox.sign_ins_by_user == {"grace@sandbox.example": 1}
