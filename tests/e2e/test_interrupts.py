@@ -134,6 +134,26 @@ def test_an_account_state_without_a_person_is_one_clean_error(
     assert "needs a browser" not in err
 
 
+def test_an_expired_password_with_the_http_choice_is_the_same_clean_error(
+    home: Home, sandbox: Sandbox
+) -> None:
+    """A person is there, but ``azlogin_signin = http`` allows no browser to change the
+    password in: the 50055 stop and its self-service hint, not "needs a browser"."""
+    sandbox.update_user(BOB, password_expired=True)
+    profile = home.profile(BOB, azure_default_role_arn=ROLE, azlogin_signin="http")
+    child = spawn(home, "--profile", profile)
+    try:
+        child.expect("Password for bob@sandbox.example:")
+        child.sendline(PASSWORD)
+        child.expect("azlogin: error:")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    shown = ANSI.sub("", child.before or "")
+    assert child.exitstatus == 4, shown
+    assert "https://aka.ms/sspr" in shown and "needs a browser" not in shown
+
+
 # --- 8. sign-in frequency: the remembered session is asked for MFA again ---------------------
 
 
