@@ -214,6 +214,11 @@ class EnvAnswers(Forwarding):
         self._totp = _env(env, "AZLOGIN_TOTP_SECRET")
         self._password_used_for: set[str] = set()
 
+    def new_sign_in(self) -> None:
+        """A later sign-in of the same process (``serve`` renewing): the password may be
+        offered again; a one-time code already used stays used."""
+        self._password_used_for.clear()
+
     def ask_password(self, username: str) -> str:
         # Offered once per user: if the page asks again, it was wrong; ask the person.
         if self._password and username.lower() not in self._password_used_for:

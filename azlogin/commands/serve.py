@@ -50,6 +50,7 @@ def serving(
     from ..refresher import Refresher
     from ..run import obtain, web_identity
     from ..stores import private_store
+    from ..ui import EnvAnswers
 
     if web_identity(runtime):
         raise UsageError(
@@ -60,7 +61,10 @@ def serving(
 
     def fetch(force: bool) -> Outcome:
         wanted = dataclasses.replace(request, force_refresh=request.force_refresh or force)
-        return obtain(wanted, (renew_with or runtime) if force else runtime, store)
+        used = (renew_with or runtime) if force else runtime
+        if force and isinstance(used.ui, EnvAnswers):
+            used.ui.new_sign_in()  # AZURE_DEFAULT_PASSWORD again, as for a new run
+        return obtain(wanted, used, store)
 
     refresher = Refresher(request.profile, fetch, runtime.clock, runtime.ui.info)
     refresher.first()

@@ -188,6 +188,30 @@ def test_serve_answers_boto3_and_the_aws_cli_across_a_renewal(
     assert not home.credentials.exists(), "serve keeps its keys private"
 
 
+def test_a_renewal_that_fails_says_why_and_the_old_keys_are_served_until_they_expire(
+    home: Home, short_lived: str
+) -> None:
+    with serve(home, short_lived) as server:
+        assert server.stderr is not None
+        variables = served_variables(server)
+        url = variables["AWS_CONTAINER_CREDENTIALS_FULL_URI"]
+        auth = {"Authorization": variables["AWS_CONTAINER_AUTHORIZATION_TOKEN"]}
+        log = Lines(server.stderr)
+        try:
+            log.until("Serving the credentials of profile")
+            before = httpx.get(url, headers=auth).json()
+            # Entra now ends every sign-in on an error page: the renewal cannot succeed.
+            home.sandbox.update_faults(service_error="50058")
+            failed = log.until("Could not renew profile")
+            assert "AADSTS50058" in failed and "still serving them until" in failed
+            after = httpx.get(url, headers=auth)
+            assert after.status_code == 200
+            assert after.json()["AccessKeyId"] == before["AccessKeyId"]
+        finally:
+            rest = stopped(server, log)
+    assert before["SecretAccessKey"] not in rest and PASSWORD not in rest
+
+
 def test_the_server_refuses_without_the_token_and_listens_on_loopback_only(home: Home) -> None:
     with serve(home, home.profile(BOB), "--debug") as server:
         assert server.stderr is not None
