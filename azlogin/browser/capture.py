@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
-from ..partitions import unproxied_host
+from ..partitions import MCAS_SUFFIXES, unproxied_host
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Request, Route
@@ -37,6 +37,20 @@ AWS_ACS_HOSTS = (
     "signin.amazonaws-us-gov.com",
     "signin.amazonaws.cn",
 )
+
+
+def captured_hosts() -> tuple[str, ...]:
+    """Every AWS sign-in host, plain and behind the proxy, as Chromium host patterns.
+
+    In azlogin's browser their only request is the hand-off, which the capture answers; so
+    the browser never needs to look them up or connect to them (see ``launch_options``).
+    """
+    return tuple(
+        f"{sub}{host}{suffix}"
+        for host in AWS_ACS_HOSTS
+        for suffix in ("", *MCAS_SUFFIXES)
+        for sub in ("", "*.")
+    )
 
 
 @dataclass(frozen=True)

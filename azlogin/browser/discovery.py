@@ -14,6 +14,7 @@ from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from ..errors import BrowserError
+from .capture import captured_hosts
 from .environment import browser_env, proxy_from_env
 
 # Playwright channels: the installed Chrome/Edge builds it knows how to find itself.
@@ -157,9 +158,18 @@ def launch_options(
     home: Path | None = None,
 ) -> dict[str, Any]:
     """Keyword arguments for Playwright's launch / launch_persistent_context."""
+    # Chromium preconnects to a navigation's host as the navigation starts, before the
+    # capture answers it: a DNS lookup and a TCP/TLS handshake, or a proxy CONNECT, to AWS or
+    # the Defender for Cloud Apps proxy. The "preload pages" preference that stops it cannot
+    # reach Playwright's in-memory contexts; these hosts mapped to nothing fail in Chromium's
+    # resolver with no lookup, and bypassing the proxy for them brings them to the resolver.
+    hosts = captured_hosts()
     options: dict[str, Any] = {
         "headless": headless,
-        "args": list(BASE_ARGS),
+        "args": [
+            *BASE_ARGS,
+            "--host-resolver-rules=" + ", ".join(f"MAP {host} ~NOTFOUND" for host in hosts),
+        ],
         # Playwright adds --no-sandbox unless told otherwise; keep the sandbox where it works.
         "chromium_sandbox": not no_sandbox,
         "env": browser_env(env, home=home),
@@ -170,6 +180,7 @@ def launch_options(
         options["channel"] = choice.channel
     proxy = proxy_from_env(env)
     if proxy:
+        proxy["bypass"] = ",".join([*filter(None, [proxy.get("bypass")]), *hosts])
         options["proxy"] = proxy
     return options
 

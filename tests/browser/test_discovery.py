@@ -126,7 +126,33 @@ def test_launch_options() -> None:
         choice, headless=False, env={"HTTPS_PROXY": "http://p:1"}, no_sandbox=True
     )
     assert rooted["chromium_sandbox"] is False
-    assert rooted["proxy"] == {"server": "http://p:1"}
+    assert rooted["proxy"]["server"] == "http://p:1"
+
+
+def test_the_captured_hosts_are_never_looked_up_nor_sent_to_the_proxy() -> None:
+    """AWS's sign-in hosts, plain and behind Defender for Cloud Apps, fail in Chromium's
+    resolver (its preconnect at a navigation's start) and skip the proxy to get there;
+    NO_PROXY is kept, and no other host is touched."""
+    choice = BrowserChoice("x", channel="chrome")
+    env = {"HTTPS_PROXY": "http://p:1", "NO_PROXY": "corp.example"}
+    options = launch_options(choice, headless=True, env=env, no_sandbox=False)
+    (rules,) = [a for a in options["args"] if a.startswith("--host-resolver-rules=")]
+    words = [rule.split(" ") for rule in rules.removeprefix("--host-resolver-rules=").split(", ")]
+    assert {(verb, to) for verb, _, to in words} == {("MAP", "~NOTFOUND")}
+    mapped = {host for _, host, _ in words}
+    for host in (
+        "signin.aws.amazon.com",
+        "signin.aws.amazon.com.mcas.ms",
+        "signin.amazonaws-us-gov.com.mcas-gov.us",
+        "signin.amazonaws.cn.mcas-gov.ms",
+    ):
+        assert {host, "*." + host} <= mapped
+    assert len(mapped) == 3 * 4 * 2  # three partitions, each plain or behind one of three proxies
+    bypass = options["proxy"]["bypass"].split(",")
+    assert bypass[:2] == ["corp.example", "*.corp.example"]
+    assert set(bypass[2:]) == mapped
+    alone = launch_options(choice, headless=True, env={"HTTPS_PROXY": "p:1"}, no_sandbox=False)
+    assert set(alone["proxy"]["bypass"].split(",")) == mapped
 
 
 @pytest.mark.parametrize(
