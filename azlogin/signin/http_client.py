@@ -15,7 +15,7 @@ import os
 import ssl
 import urllib.request
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
 from ..errors import ConfigError
@@ -76,9 +76,7 @@ class _CookieResponse:
         return info
 
 
-def _jar_transport(
-    inner: httpx.BaseTransport, jar: http.cookiejar.CookieJar
-) -> httpx.BaseTransport:
+def _jar_transport(inner: _Transport, jar: http.cookiejar.CookieJar) -> httpx.BaseTransport:
     """Cookies kept in ``jar`` by its own policy, for every request and redirect. (httpx
     copies a client's jar into a default one per request, which would lose the policy.)"""
     import httpx
@@ -96,6 +94,49 @@ def _jar_transport(
             inner.close()
 
     return JarTransport()
+
+
+class _Transport(Protocol):
+    def handle_request(self, request: httpx.Request) -> httpx.Response: ...
+
+    def close(self) -> None: ...
+
+
+class _ProxyPerHost(_Transport, Protocol):
+    def for_url(self, url: str) -> httpx.BaseTransport: ...
+
+
+def _proxy_per_host(
+    env: Mapping[str, str], user_agent: str, verify: ssl.SSLContext | bool
+) -> _ProxyPerHost:
+    """Each request through the proxy ``proxy_for`` picks for its own URL, as a browser
+    does: a company's AD FS host may be in NO_PROXY where Entra's is not."""
+    import httpx
+
+    class ProxyPerHost(httpx.BaseTransport):
+        def __init__(self) -> None:
+            self.made: dict[str | None, httpx.HTTPTransport] = {}
+
+        def for_url(self, url: str) -> httpx.HTTPTransport:
+            chosen = proxy_for(url, env)
+            if chosen not in self.made:
+                # A browser names itself on CONNECT too; proxies filtering by client see one.
+                proxy = httpx.Proxy(chosen, headers={"User-Agent": user_agent}) if chosen else None
+                self.made[chosen] = httpx.HTTPTransport(proxy=proxy, verify=verify, trust_env=False)
+            return self.made[chosen]
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            try:
+                transport = self.for_url(str(request.url))
+            except (ValueError, httpx.InvalidURL):  # never echo it: it may hold a password
+                raise _bad_proxy() from None
+            return transport.handle_request(request)
+
+        def close(self) -> None:
+            for transport in self.made.values():
+                transport.close()
+
+    return ProxyPerHost()
 
 
 def proxy_for(url: str, env: Mapping[str, str]) -> str | None:
@@ -142,10 +183,8 @@ def client(
     import httpx
 
     try:
-        proxy_url = proxy_for(base_url, env)
-        # A browser names itself on CONNECT too; proxies that filter by client see one.
-        proxy = httpx.Proxy(proxy_url, headers={"User-Agent": user_agent}) if proxy_url else None
-        transport = httpx.HTTPTransport(proxy=proxy, verify=tls(env, verify), trust_env=False)
+        transport = _proxy_per_host(env, user_agent, tls(env, verify))
+        transport.for_url(base_url)  # an unusable proxy URL fails here, before any request
         return httpx.Client(
             headers={"User-Agent": user_agent, "Accept-Language": "en"},
             transport=_jar_transport(transport, jar),
@@ -153,11 +192,15 @@ def client(
             follow_redirects=True,
             timeout=httpx.Timeout(read_seconds, connect=min(CONNECT_SECONDS, read_seconds)),
         )
-    except ValueError as exc:  # an unusable proxy URL; never echo it (it may hold a password)
-        raise ConfigError(
-            "HTTPS_PROXY is not a proxy URL httpx can use.",
-            "Set it like http://proxy.example.com:3128, or unset it.",
-        ) from exc
+    except (ValueError, httpx.InvalidURL):  # an unusable proxy URL; never echo it
+        raise _bad_proxy() from None
+
+
+def _bad_proxy() -> ConfigError:
+    return ConfigError(
+        "HTTPS_PROXY is not a proxy URL httpx can use.",
+        "Set it like http://proxy.example.com:3128, or unset it.",
+    )
 
 
 DEFAULT_CHROME = "131.0.0.0"
