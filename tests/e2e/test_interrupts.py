@@ -94,13 +94,9 @@ ACCOUNT_STATES = {
 }
 
 
-@pytest.mark.parametrize("state", sorted(ACCOUNT_STATES))
-def test_an_account_state_asks_the_password_once_then_stops_with_the_hint(
-    home: Home, sandbox: Sandbox, path: str, state: str
-) -> None:
-    change, page, aadsts, words = ACCOUNT_STATES[state]
-    on_path(sandbox, path, BOB, page, **change)
-    profile = home.profile(BOB, azure_default_role_arn=ROLE)
+def password_once_then_error(home: Home, profile: str) -> str:
+    """Run interactively, answer the password once; the run must end on an error (exit 4).
+    Returns what was shown from the error line on."""
     child = spawn(home, "--profile", profile)
     try:
         child.expect("Password for bob@sandbox.example:")
@@ -112,6 +108,16 @@ def test_an_account_state_asks_the_password_once_then_stops_with_the_hint(
         child.close(force=True)
     shown = "azlogin: error:" + ANSI.sub("", child.before or "")
     assert child.exitstatus == 4, shown
+    return shown
+
+
+@pytest.mark.parametrize("state", sorted(ACCOUNT_STATES))
+def test_an_account_state_asks_the_password_once_then_stops_with_the_hint(
+    home: Home, sandbox: Sandbox, path: str, state: str
+) -> None:
+    change, page, aadsts, words = ACCOUNT_STATES[state]
+    on_path(sandbox, path, BOB, page, **change)
+    shown = password_once_then_error(home, home.profile(BOB, azure_default_role_arn=ROLE))
     lines = [line.strip() for line in shown.splitlines() if line.strip()]
     error, hint = lines[-2:]
     assert error.startswith("azlogin: error:") and f"(AADSTS{aadsts})" in error, lines
@@ -141,16 +147,7 @@ def test_an_expired_password_with_the_http_choice_is_the_same_clean_error(
     password in: the 50055 stop and its self-service hint, not "needs a browser"."""
     sandbox.update_user(BOB, password_expired=True)
     profile = home.profile(BOB, azure_default_role_arn=ROLE, azlogin_signin="http")
-    child = spawn(home, "--profile", profile)
-    try:
-        child.expect("Password for bob@sandbox.example:")
-        child.sendline(PASSWORD)
-        child.expect("azlogin: error:")
-        child.expect(pexpect.EOF)
-    finally:
-        child.close(force=True)
-    shown = ANSI.sub("", child.before or "")
-    assert child.exitstatus == 4, shown
+    shown = password_once_then_error(home, profile)
     assert "https://aka.ms/sspr" in shown and "needs a browser" not in shown
 
 
