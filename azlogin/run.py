@@ -179,15 +179,18 @@ def _reused(item: plan.Reuse) -> Outcome:
     return Outcome(item.name, item.credentials, item.region, item.chained, item.signin_base, False)
 
 
-def obtain(request: plan.Request, runtime: Runtime, store: Store | None = None) -> Outcome:
+def obtain(
+    request: plan.Request,
+    runtime: Runtime,
+    store_for: Callable[[plan.Files], Store] | None = None,
+) -> Outcome:
     """Credentials for ``request.profile``: plan, check, execute; failures raise.
 
-    ``store``: where credentials are kept (default: the credentials file, as read for the
-    plan, so that it is read once).
+    ``store_for``: where credentials are kept, chosen from the files as read for the plan,
+    so that each is read once (default: the credentials file).
     """
     files = plan.Files.read(runtime.env)
-    if store is None:
-        store = files.store(runtime.ui.info)
+    store = files.store(runtime.ui.info) if store_for is None else store_for(files)
     execution, _ = _execute([request.profile], request, runtime, files, store, many=False)
     return execution.outcomes[request.profile]
 

@@ -24,6 +24,7 @@ from .redact import SECRETS, log
 
 if TYPE_CHECKING:
     from .oskeyring import Keyring
+    from .plan import Files
 
 
 def state_dir(env: Mapping[str, str]) -> Path:
@@ -171,6 +172,17 @@ def private_store(
     from .oskeyring import Keyring
 
     return KeyringCacheStore(Keyring(env, source), config_file, files)
+
+
+def private_store_for(
+    env: Mapping[str, str], profile: str
+) -> Callable[[Files], CacheStore | KeyringCacheStore]:
+    """:func:`private_store`, chosen from the config file as the plan read it."""
+
+    def choose(files: Files) -> CacheStore | KeyringCacheStore:
+        return private_store(env, files.config_path, profile, files.config)
+
+    return choose
 
 
 def cache_key(config_file: Path, profile: str) -> str:

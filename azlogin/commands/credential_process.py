@@ -12,7 +12,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from ..stores import as_process_json, private_store
+from ..stores import as_process_json, private_store_for
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -40,7 +40,6 @@ def run(ns: argparse.Namespace, runtime: Runtime) -> int:
     from .login import request_from
 
     request = request_from(ns)
-    store = private_store(runtime.env, runtime.config_file, request.profile)
-    got = obtain(request, runtime, store)
+    got = obtain(request, runtime, private_store_for(runtime.env, request.profile))
     runtime.out.write(json.dumps(as_process_json(got.credentials)) + "\n")
     return 0

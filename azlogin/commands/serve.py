@@ -49,7 +49,7 @@ def serving(
     from ..credential_server import CredentialServer
     from ..refresher import Refresher
     from ..run import obtain, web_identity
-    from ..stores import private_store
+    from ..stores import private_store_for
     from ..ui import EnvAnswers
 
     if web_identity(runtime):
@@ -57,14 +57,14 @@ def serving(
             "This pod signs in with web identity; there is nothing to serve.",
             "The SDKs in the pod find its credentials themselves.",
         )
-    store = private_store(runtime.env, runtime.config_file, request.profile)
+    store_for = private_store_for(runtime.env, request.profile)
 
     def fetch(force: bool) -> Outcome:
         wanted = dataclasses.replace(request, force_refresh=request.force_refresh or force)
         used = (renew_with or runtime) if force else runtime
         if force and isinstance(used.ui, EnvAnswers):
             used.ui.new_sign_in()  # AZURE_DEFAULT_PASSWORD again, as for a new run
-        return obtain(wanted, used, store)
+        return obtain(wanted, used, store_for)
 
     refresher = Refresher(request.profile, fetch, runtime.clock, runtime.ui.info)
     refresher.first()

@@ -321,3 +321,13 @@ def test_all_profiles_enters_each_module_once_and_reads_each_file_once(
     assert len(sts.calls) == 20
     written = awsfiles.read_sections(Path(tmp_path / "credentials"))
     assert sorted(written) == names
+
+
+def test_credential_process_reads_the_config_once(
+    tmp_path: Path, sts: FakeSts, walked: Callable[..., Walk]
+) -> None:
+    """Its private store is chosen from the config the plan read (azlogin_store), not a
+    second read of it."""
+    walk = walked(["credential-process", "--profile", "dev"], home(tmp_path, ["dev"]))
+    assert walk.reads["config"] == 1
+    assert len(sts.calls) == 1
