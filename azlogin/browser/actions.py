@@ -24,6 +24,7 @@ PASSWORD_INPUTS = ("input[name=passwd]", "input[name=Password]", "#i0118")
 CODE_INPUTS = ("input[name=otc]", "#idTxtBx_SAOTCC_OTC")
 METHOD_TILES = tuple(f'[data-value="{m}"]' for m in MFA_METHODS)
 CODE_METHODS = ("PhoneAppOTP", "OneWaySMS")
+APPROVAL_METHODS = ("PhoneAppNotification", "TwoWayVoiceMobile")
 CRED_PICKER = "#idA_PWD_SwitchToCredPicker"  # "Other ways to sign in"
 # The credential picker's entries have no ids; data-test-cred-id is the credential type
 # (1: the password, 7: a passkey), seen in public scripts, not documented.
@@ -104,6 +105,8 @@ def choose_method(d: Driver, state: PageState) -> None:
 
 
 def enter_code(d: Driver, state: PageState) -> None:
+    if _another_way(d, d.profile.mfa_method in APPROVAL_METHODS):
+        return
     tries = d.attempt("code")
     if state.error and tries > 1:
         if not d.ui.interactive or tries > MAX_ATTEMPTS:
@@ -118,23 +121,26 @@ def enter_code(d: Driver, state: PageState) -> None:
 
 
 def await_approval(d: Driver, state: PageState) -> PageState | None:
-    if _another_way(d, state):
+    wanted = d.profile.mfa_method
+    # A number is push's; a call shows none, so only a push gives way to a call.
+    other = wanted in CODE_METHODS or (wanted == "TwoWayVoiceMobile" and bool(state.number))
+    if _another_way(d, other):
         return None
     message = text_of(d.page, "#idDiv_SAOTCAS_Description") or "Approve the sign-in request."
     with d.ui.waiting(message, number=state.number or None):
         return d.next_state(mfa=True)
 
 
-def _another_way(d: Driver, state: PageState) -> bool:
-    """System-preferred MFA: Entra started an approval (push, or a call) although the
-    profile names another method; "sign in another way" opens the picker, which then
-    takes the profile's method. Once, and never after azlogin chose on the picker."""
-    wanted = d.profile.mfa_method
-    other = wanted in CODE_METHODS or (wanted == "TwoWayVoiceMobile" and bool(state.number))
+def _another_way(d: Driver, other: bool) -> bool:
+    """Entra began a method by itself (the user's default, or the system-preferred push)
+    and the profile names ``other`` than it: "sign in another way" opens the picker, which
+    then takes the profile's method. Once, and never after azlogin chose on the picker."""
     link = shown(d.page, "#signInAnotherWay")
     if not (other and link.count()) or d.attempt("another-way") > 1:
         return False
-    log.debug("Entra started an approval; switching to %s", wanted)
+    log.debug(
+        "Entra began another method than the profile's; switching to %s", d.profile.mfa_method
+    )
     press(link)
     return True
 

@@ -130,7 +130,6 @@ def tfa_page(flow: Flow, tenant: Tenant, user: User, *, hidden: bool = False) ->
     body = render(
         "tfa.html",
         proof_tiles=tiles,
-        another_way_hidden=hidden_attr(len(user.mfa) < 2),
         post_url=post_url,
         username=user.username,
         flow_token=flow.token,
@@ -140,7 +139,7 @@ def tfa_page(flow: Flow, tenant: Tenant, user: User, *, hidden: bool = False) ->
     )
     config = {
         "arrUserProofs": [
-            {"authMethodId": m, "isDefault": i == 0, "display": MASKED_PHONE}
+            {"authMethodId": m, "isDefault": i == 0 and user.mfa_default, "display": MASKED_PHONE}
             for i, m in enumerate(user.mfa)
         ],
         "urlBeginAuth": URL_BEGIN_AUTH,

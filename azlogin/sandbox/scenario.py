@@ -57,6 +57,9 @@ class User:
     # The passkey offer (GetCredentialType's FidoParams): "offered" to a user who also has a
     # password ("Other ways to sign in" -> "Use your password"); "only": no password at all.
     passkey: PasskeyOffer = ""
+    # The first of ``mfa`` is the user's default method (arrUserProofs' isDefault), which the
+    # page begins at once; False: no method is the default, so the page opens the picker.
+    mfa_default: bool = True
     # System-preferred MFA: the "verify your identity" page starts Authenticator push at once
     # (not the picker, not the user's default method); "sign in another way" opens the picker.
     system_preferred_mfa: bool = False

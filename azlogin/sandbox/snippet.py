@@ -57,6 +57,7 @@ def _notes(user: User, app_ids: set[str]) -> list[str]:
         "passkey offered (and a password)": user.passkey == "offered",
         "passkey only, no password": user.passkey == "only",
         "system-preferred MFA starts push": user.system_preferred_mfa,
+        "no default MFA method: the picker first": len(user.mfa) > 1 and not user.mfa_default,
         "locked": user.locked,
         "disabled": user.disabled,
         f"federated to {user.federated_idp_url}": bool(user.federated_idp_url),

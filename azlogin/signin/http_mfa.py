@@ -62,6 +62,13 @@ def _choose(s: HttpSignIn, page: EntraPage, proofs: Any) -> str:
         return values[0]
     if s.profile.mfa_method in values:
         return s.profile.mfa_method
+    if not s.profile.mfa_method:
+        # What Entra's page begins by itself: the user's default method. (Under
+        # system-preferred MFA the page may begin push instead; what tells it so is not
+        # public, so the HTTP path keeps to the default, which Entra accepts as well.)
+        default = [v for v, p in zip(values, known, strict=True) if p.get("isDefault") is True]
+        if len(default) == 1:
+            return default[0]
     options = [Option(v, str(p.get("display") or v)) for v, p in zip(values, known, strict=True)]
     return s.ui.choose("How do you want to verify your identity?", options, values[0])
 

@@ -132,11 +132,16 @@ def test_dave_preferred_method_skips_the_picker(
 
 
 def test_dave_method_picker_asks_the_person(
-    make_profile: ProfileMaker, make_signin: SignInMaker
+    make_profile: ProfileMaker, make_signin: SignInMaker, fresh_sandbox: Sandbox
 ) -> None:
-    ui = ScriptedUI({"password": PASSWORD, "choose": "OneWaySMS", "code": "246810"})
-    profile = make_profile("dave@sandbox.example")
-    assert who(make_signin().get_assertion(profile, ui, OPTIONS)) == "dave@sandbox.example"
+    # No method is Dave's default, so the page opens with the picker.
+    fresh_sandbox.update_user("dave@sandbox.example", mfa_default=False)
+    try:
+        ui = ScriptedUI({"password": PASSWORD, "choose": "OneWaySMS", "code": "246810"})
+        profile = make_profile("dave@sandbox.example")
+        assert who(make_signin().get_assertion(profile, ui, OPTIONS)) == "dave@sandbox.example"
+    finally:
+        fresh_sandbox.update_user("dave@sandbox.example", mfa_default=True)
     (question,) = [q for kind, q in ui.asked if kind == "choose"]
     assert question.endswith("PhoneAppNotification,PhoneAppOTP,OneWaySMS,TwoWayVoiceMobile")
 

@@ -161,7 +161,9 @@ def test_role_picker_offers_the_default(home: Home, keys: str, role: str) -> Non
     ids=["enter-takes-the-first", "arrow-picks-another"],
 )
 def test_mfa_method_picker(home: Home, keys: str, code_asked: bool) -> None:
-    # Dave has four methods and none is configured: the first (push) is offered.
+    # Dave has four methods, none is his default and none is configured: the page opens
+    # with the picker, and the first (push) is offered.
+    home.sandbox.update_user("dave@sandbox.example", mfa_default=False)
     profile = home.profile("dave@sandbox.example", azure_default_role_arn=DEV)
     child = spawn(home, "--profile", profile)
     child.expect("Signing in as dave@sandbox.example")

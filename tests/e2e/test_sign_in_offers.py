@@ -49,6 +49,11 @@ def on_path(home: Home, path: str, user: str, disguised: str, **keys: str) -> st
     return home.profile(user, azure_default_role_arn=ROLE, azlogin_signin=signin, **keys)
 
 
+def mfa_method(method: str) -> dict[str, str]:
+    """The profile's ``azlogin_mfa_method``, or no such key for ""."""
+    return {"azlogin_mfa_method": method} if method else {}
+
+
 def browsers(path: str) -> int:
     return 0 if path == "http" else 1
 
@@ -167,7 +172,7 @@ def test_first_factor_password_takes_the_password_instead(
     assert caller(profile).endswith(f"assumed-role/Developer/{FRANK}")
 
 
-@pytest.mark.parametrize("method", ["PhoneAppOTP", "PhoneAppNotification"])
+@pytest.mark.parametrize("method", ["PhoneAppOTP", "PhoneAppNotification", ""])
 def test_system_preferred_push_gives_way_to_the_profile_s_method(
     home: Home,
     sandbox: Sandbox,
@@ -180,22 +185,59 @@ def test_system_preferred_push_gives_way_to_the_profile_s_method(
     sandbox.update_user(
         DAVE, mfa=["PhoneAppOTP", "PhoneAppNotification"], system_preferred_mfa=True, push="manual"
     )
-    profile = on_path(home, path, DAVE, "tfa", azlogin_mfa_method=method)
+    profile = on_path(home, path, DAVE, "tfa", **mfa_method(method))
     child = spawn(home, "--profile", profile)
     screen = recorded(child)
     child.expect(f"Password for {DAVE}:")
     child.sendline(PASSWORD)
-    if method == "PhoneAppOTP":  # another method: "sign in another way", then the code
+    # With no method in the profile, the browser follows what the page began (push); the
+    # HTTP path cannot see that and begins the default the proofs name (the code).
+    code = method == "PhoneAppOTP" or (not method and path == "http")
+    if code:  # another method: "sign in another way", then the code
         child.expect("Verification code:")
         asked_nothing_but(child, "Password for")
         child.sendline(totp.code(TOTP_SECRET))
         finish(child, "Verification code:")
         assert NUMBER_PANEL not in screen.getvalue()  # the push was never shown as ours
-    else:  # the profile names what Entra started: follow it
+    else:  # the profile names what Entra started, or names nothing: follow it
         child.expect(NUMBER_PANEL)
         child.expect("42")
         asked_nothing_but(child, "Password for")
         sandbox.approve_push(DAVE)
         finish(child)
+    assert started(browser_starts) == browsers(path)
+    assert caller(profile).endswith(f"assumed-role/Developer/{DAVE}")
+
+
+@pytest.mark.parametrize("method", ["", "PhoneAppNotification"])
+def test_the_default_method_begins_without_a_question(
+    home: Home,
+    sandbox: Sandbox,
+    browser_starts: Path,
+    path: str,
+    method: str,
+) -> None:
+    # Several methods, the code the default: the page begins it, so with no method in the
+    # profile nobody is asked to choose; a profile naming push switches to it ("sign in
+    # another way" from the code view, or BeginAuth with push over HTTP).
+    sandbox.update_user(DAVE, mfa=["PhoneAppOTP", "PhoneAppNotification"], push="manual")
+    profile = on_path(home, path, DAVE, "tfa", **mfa_method(method))
+    child = spawn(home, "--profile", profile)
+    screen = recorded(child)
+    child.expect(f"Password for {DAVE}:")
+    child.sendline(PASSWORD)
+    if method:
+        child.expect(NUMBER_PANEL)
+        child.expect("42")
+        asked_nothing_but(child, "Password for")
+        sandbox.approve_push(DAVE)
+        finish(child)
+    else:
+        child.expect("Verification code:")
+        asked_nothing_but(child, "Password for")
+        child.sendline(totp.code(TOTP_SECRET))
+        finish(child, "Verification code:")
+        assert NUMBER_PANEL not in screen.getvalue()
+    assert "verify your identity" not in screen.getvalue()  # no picker question
     assert started(browser_starts) == browsers(path)
     assert caller(profile).endswith(f"assumed-role/Developer/{DAVE}")

@@ -111,12 +111,24 @@ def test_manual_push_waits_for_the_control_api(
     assert not sandbox.push_pending(CAROL)
 
 
-def test_method_picker_and_voice_call(sandbox: Sandbox, page: Page) -> None:
+def no_default_method(scenario: Scenario) -> None:
+    user = scenario.tenants[0].user(DAVE)
+    assert user is not None
+    user.mfa_default = False
+
+
+def test_without_a_default_method_the_picker_comes_first(
+    make_sandbox: MakeSandbox, page: Page
+) -> None:
+    sandbox = make_sandbox(no_default_method)
     start(sandbox, page, DAVE)
     tiles = page.locator("#idDiv_SAOTCS_Proofs [data-value]")
     expect(tiles).to_have_count(4)
     values = [tiles.nth(i).get_attribute("data-value") for i in range(4)]
     assert values == ["PhoneAppNotification", "PhoneAppOTP", "OneWaySMS", "TwoWayVoiceMobile"]
+    assert not any(p["isDefault"] for p in config_of(page)["arrUserProofs"])
+    expect(page.locator("#signInAnotherWay")).to_be_hidden()  # nothing begun yet
+    assert not sandbox.push_pending(DAVE)
 
     sandbox.approve_push(DAVE)  # the call is answered as soon as it rings
     page.locator('[data-value="TwoWayVoiceMobile"]').click()
@@ -125,12 +137,22 @@ def test_method_picker_and_voice_call(sandbox: Sandbox, page: Page) -> None:
     answer_kmsi(page, stay_signed_in=False)
 
 
-def test_method_picker_switch_from_push_to_code(sandbox: Sandbox, page: Page) -> None:
-    start(sandbox, page, DAVE)
-    page.locator('[data-value="PhoneAppNotification"]').click()
+def test_the_default_method_begins_at_once_and_another_way_switches(
+    make_sandbox: MakeSandbox, page: Page
+) -> None:
+    def change(scenario: Scenario) -> None:
+        user = scenario.tenants[0].user(DAVE)
+        assert user is not None
+        user.push = "manual"  # the phone never answers: only the switch can finish
+
+    sandbox = make_sandbox(change)
+    start(sandbox, page, DAVE)  # Dave's default: push, begun as the page loads
     expect(page.locator("#idRichContext_DisplaySign")).to_have_text("42")
+    assert sandbox.push_pending(DAVE)
+    expect(page.locator("#idDiv_SAOTCS_Proofs")).to_be_hidden()
     page.locator("#signInAnotherWay").click()
     page.locator('[data-value="PhoneAppOTP"]').click()
+    expect(page.locator("#signInAnotherWay")).to_be_visible()  # from the code view as well
     page.locator("#idTxtBx_SAOTCC_OTC").fill(totp_now())
     page.locator("#idSubmit_SAOTCC_Continue").click()
     answer_kmsi(page, stay_signed_in=False)

@@ -1,5 +1,11 @@
 (function () {
-  var cfg = Sandbox.cfg, show = Sandbox.show;
+  var cfg = Sandbox.cfg;
+  var proofs = cfg.arrUserProofs;
+  var anotherWay = document.getElementById("signInAnotherWay");
+  function show(view) {  // "sign in another way" goes with a method begun, if there are others
+    Sandbox.show(view);
+    anotherWay.hidden = proofs.length < 2 || (view !== "approve" && view !== "code");
+  }
   var method = null;
   var session = null;  // BeginAuth's SessionId, sent back with every EndAuth
   var codeInput = document.getElementById("idTxtBx_SAOTCC_OTC");
@@ -100,10 +106,15 @@
     show("proofs");
   });
 
-  if (cfg.arrUserProofs.length === 1) {
-    begin(cfg.arrUserProofs[0].authMethodId);
+  // As Entra's page: the only method, or the system-preferred one, or the user's default
+  // begins at once; the picker comes first only when no method is the default.
+  var byDefault = proofs.filter(function (p) { return p.isDefault; })[0];
+  if (proofs.length === 1) {
+    begin(proofs[0].authMethodId);
   } else if (cfg.sSystemPreferredMethod) {
     begin(cfg.sSystemPreferredMethod);
+  } else if (byDefault) {
+    begin(byDefault.authMethodId);
   } else {
     show("proofs");
   }
