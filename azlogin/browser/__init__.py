@@ -124,7 +124,7 @@ class BrowserSignIn:
             return False
         if not (ui.interactive and display_available(self.env)):
             return False
-        ui.warn(f"{exc.message} {exc.hint}")
+        ui.warn(exc.message)  # its hint (often "use --mode gui") is shown if the answer is Stop
         options = [Option("gui", "Continue in a visible browser window"), Option("stop", "Stop")]
         return ui.choose("Finish the sign-in yourself?", options, "gui") == "gui"
 

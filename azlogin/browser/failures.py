@@ -85,12 +85,17 @@ def check_ending(
                 f"The sign-in page at {profile.authority_url} could not be loaded.",
                 "Check the network and the proxy settings (HTTPS_PROXY, NO_PROXY).",
             )
-        # An UnknownPage: an interactive run offers to finish it in a visible window.
-        raise UnknownPage(
-            f"The sign-in moved to your organisation's own sign-in page ({host or url}), "
-            "which azlogin does not automate.",
-            GUI_HINT + " azlogin still captures the result.",
-        )
+        raise other_idp(host or url)
+
+
+def other_idp(host: str) -> UnknownPage:
+    """The sign-in went on at the company's own IdP, which is not an AD FS forms page; an
+    interactive run offers to finish it in a visible window."""
+    return UnknownPage(
+        f"The sign-in moved to your organisation's own sign-in page ({host}), "
+        "which azlogin does not automate.",
+        GUI_HINT + " azlogin still captures the result.",
+    )
 
 
 def open_failed(authority_url: str, exc: Exception) -> BrowserError:

@@ -67,6 +67,14 @@ class HttpSignIn:
         self.asked = False  # something was asked or sent: a dead end is no longer "stale"
         self.federation_url: str | None = None  # GetCredentialType's: the company's IdP
         self.acs = AcsMatcher.for_url(profile.acs_url)
+        self.display = False  # a visible window could be shown here (the hybrid says)
+
+    def person_can_finish(self) -> bool:
+        """Whether a page only a person gets through (a password to change, a passkey,
+        another IdP's page) is worth handing to the browser: only it offers the visible
+        window, and only to a person at a terminal with a display, when a browser is
+        allowed. Otherwise the HTTP path stops as the browser would, without starting one."""
+        return self.ui.interactive and self.display and self.profile.signin != "http"
 
     def assertion(self, page: EntraPage) -> str:
         assert page.handoff is not None

@@ -2,14 +2,16 @@
 company's AD FS forms page, the same password prompt as Entra's, and AD FS's WS-Federation
 answer posted back to Entra, which then goes on (MFA, "stay signed in?", the hand-off).
 
-Any other IdP page (Okta, Ping, AD FS asking for its own MFA) is handed to the browser,
-which names its host or lets a person finish it in a visible window.
+Any other IdP page (Okta, Ping, AD FS asking for its own MFA) is handed to the browser
+when a person could finish it in a visible window; otherwise it is the browser's clean stop
+naming the IdP's host, without starting one.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from ..browser import failures
 from ..errors import SignInError
 from ..redact import SECRETS
 from .entra_page import EntraPage
@@ -28,6 +30,8 @@ def leave_for(s: HttpSignIn, url: str) -> EntraPage:
             "with `--mode gui` to sign in there yourself in a visible browser window.",
         ) from None
     if page.kind != "adfs-sign-in":
+        if not s.person_can_finish():  # the browser could not sign in there either
+            raise failures.other_idp(host)
         raise s.hand_over(page, f"the organisation signs in at {host}, not an AD FS forms page")
     return page
 

@@ -33,7 +33,7 @@ def registration(s: HttpSignIn, page: EntraPage) -> EntraPage:
 def password_expired(s: HttpSignIn, page: EntraPage) -> EntraPage:
     """ConvergedChangePassword: a person may change it in a visible browser, which the
     browser path offers at this very page; without one, stop with the hint."""
-    if s.ui.interactive and s.profile.signin != "http":  # http: no browser to hand to
+    if s.person_can_finish():
         raise s.hand_over(page, "the password has expired")
     raise interrupts.password_expired()
 

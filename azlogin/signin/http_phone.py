@@ -32,7 +32,7 @@ def first_factor(s: HttpSignIn, page: EntraPage, creds: dict[str, Any]) -> dict[
             raise s.hand_over(page, "Entra offers phone sign-in without a number to show")
         return ngc
     if creds.get("FidoParams") and not has_password:
-        if s.ui.interactive:  # a person can finish in a visible window
+        if s.person_can_finish():
             raise s.hand_over(page, "the account signs in only with a passkey")
         raise passkey_only()
     if creds.get("HasPassword") is False:

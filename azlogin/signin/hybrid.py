@@ -142,6 +142,7 @@ class HybridSignIn:
     def _run_http(
         self, profile: Profile, ui: UI, options: SignInOptions, jar: http.cookiejar.CookieJar
     ) -> str:
+        from ..browser.discovery import display_available
         from .http import HttpSignIn
         from .http_client import client
         from .http_steps import walk
@@ -154,6 +155,7 @@ class HybridSignIn:
         ) as http_client:  # fmt: skip
             flow = HttpSignIn(http_client, jar, profile, ui, options, sleep=self.sleep,
                               monotonic=self.monotonic, page_seconds=page_seconds)  # fmt: skip
+            flow.display = display_available(self.env)
             try:
                 assertion = walk(flow, url)
             except PromptRequired:

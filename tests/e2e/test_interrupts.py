@@ -113,7 +113,7 @@ def password_once_then_error(home: Home, profile: str) -> str:
 
 @pytest.mark.parametrize("state", sorted(ACCOUNT_STATES))
 def test_an_account_state_asks_the_password_once_then_stops_with_the_hint(
-    home: Home, sandbox: Sandbox, path: str, state: str
+    home: Home, sandbox: Sandbox, browser_starts: Path, path: str, state: str
 ) -> None:
     change, page, aadsts, words = ACCOUNT_STATES[state]
     on_path(sandbox, path, BOB, page, **change)
@@ -124,6 +124,8 @@ def test_an_account_state_asks_the_password_once_then_stops_with_the_hint(
     assert hint.startswith("hint:") and words in hint
     assert requests(sandbox, "POST", "/login") == 1
     assert not home.credentials.exists()
+    # No display, so no window to offer: an expired password is no reason to start one.
+    assert started(browser_starts) == browsers_expected(path)
 
 
 @pytest.mark.parametrize("state", sorted(ACCOUNT_STATES))

@@ -8,6 +8,8 @@ window), the sandbox's Entra and its other IdP on another 127.0.0.1 port, real b
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pexpect
 import pytest
 from playwright.sync_api import Page
@@ -22,6 +24,8 @@ from tests.browser.conftest import xvfb_display  # noqa: F401 - the fixture
 from tests.browser.fakes import ScriptedUI
 
 from .conftest import PASSWORD, Home
+from .test_hybrid import browser_starts as browser_starts  # the fixture, counting starts
+from .test_hybrid import started
 from .test_interactive import spawn
 from .test_login import caller_arn
 from .test_prompts import ANSI
@@ -83,7 +87,7 @@ def test_the_person_signs_in_at_the_other_idp_in_the_offered_window(
 
 @pytest.mark.parametrize("signin", SIGNINS)
 def test_an_interactive_terminal_without_a_display_stops_naming_the_idp_host(
-    home: Home, sandbox: Sandbox, signin: str
+    home: Home, sandbox: Sandbox, browser_starts: Path, signin: str
 ) -> None:
     profile = home.profile(JUDY, azure_default_role_arn=ROLE)
     home.env["AZLOGIN_SIGNIN"] = signin
@@ -101,3 +105,5 @@ def test_an_interactive_terminal_without_a_display_stops_naming_the_idp_host(
     assert "Traceback" not in shown
     assert ("POST", "/idp/signin") not in sandbox.request_log
     assert sandbox.sign_ins == 0
+    # No window to offer: the HTTP path stops as the browser would, without starting one.
+    assert started(browser_starts) == (1 if signin == "browser" else 0)
