@@ -88,10 +88,25 @@ def test_what_the_first_factor_is(
     creds: dict[str, Any], first: str | None, interactive: bool, outcome: str
 ) -> None:
     flow, _ = sign_in([], ScriptedUI(interactive=interactive), first_factor=first)
+    flow.display = True  # a visible window could be offered
+    assert taken_first(flow, creds) == outcome
+
+
+def taken_first(flow: HttpSignIn, creds: dict[str, Any]) -> str:
     try:
-        taken = "password" if first_factor(flow, page(), creds) is None else "phone"
+        return "password" if first_factor(flow, page(), creds) is None else "phone"
     except HandOverNeeded:
-        taken = "hand over"
+        return "hand over"
     except SignInError as exc:
-        taken = "passkey" if "only with a passkey" in exc.message else exc.message
-    assert taken == outcome
+        return "passkey" if "only with a passkey" in exc.message else exc.message
+
+
+@pytest.mark.parametrize(("display", "signin"), [(False, "auto"), (True, "http")])
+def test_a_passkey_only_account_stops_without_a_browser_when_no_window_can_be_offered(
+    display: bool, signin: str
+) -> None:
+    # A person is at the terminal, but with no display (or no browser allowed) the browser
+    # could only stop with the same error: it is not started for that.
+    flow, _ = sign_in([], ScriptedUI(interactive=True), signin=signin)
+    flow.display = display
+    assert taken_first(flow, {"HasPassword": False, "FidoParams": {"AllowList": []}}) == "passkey"
