@@ -29,7 +29,8 @@ STARTED = time.perf_counter()
 
 # (module, attribute path, phase name): what a sign-in spends its time on.
 PHASES = (
-    ("azlogin.browser", "start_browser", "browser start"),
+    ("azlogin.browser.signin", "start_browser", "browser start"),
+    ("azlogin.browser", "start_browser", "browser start"),  # before browser/signin.py (--against)
     ("azlogin.signin.http_steps", "walk", "sign-in over HTTP"),
     # PageWalk since the split of browser/flow.py; SignIn in the trees before it (--against)
     ("azlogin.browser.flow", "PageWalk.run|SignIn.run", "sign-in pages"),

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..errors import BrowserError, SignInError
-from . import diagnostics
 
 if TYPE_CHECKING:
     from ..models import Profile
+    from . import diagnostics
     from .detect import PageState
 
 GONE_HINT = (
@@ -166,6 +166,8 @@ def page_crashed() -> BrowserError:
 def browser_failed(exc: Exception, secrets: Sequence[str], dump: diagnostics.Dump) -> BrowserError:
     """Playwright failed for another reason: its first line, without anything typed."""
     text = str(exc).strip()
+    from . import diagnostics
+
     first = diagnostics.redact_text(text.splitlines()[0] if text else "", secrets)
     return BrowserError(
         f"The browser failed during the sign-in: {first}", _join(dump.describe(), GUI_HINT)

@@ -27,7 +27,7 @@ from . import remembered
 from .handover import Cookie, HandOverNeeded
 
 if TYPE_CHECKING:
-    from ..browser import BrowserSignIn
+    from ..browser.signin import BrowserSignIn
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ class HybridSignIn:
     @property
     def browser(self) -> BrowserSignIn:
         if self._browser is None:
-            from ..browser import BrowserSignIn
+            from ..browser.signin import BrowserSignIn
 
             self._browser = BrowserSignIn(self.env, self.state_dir)
         return self._browser
