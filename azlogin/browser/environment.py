@@ -4,6 +4,7 @@ environment) and what it must never see (AWS keys, azlogin's secret inputs, prox
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,6 +24,12 @@ AWS_SECRET_VARIABLES = (
 )
 # Where programs keep per-user files; under ``home`` they must follow it out of the real one.
 XDG_HOMES = ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME")
+DEFAULT_PAGE_TIMEOUT = 30.0  # seconds a page may take to move on before it counts as stuck
+
+
+def page_timeout(env: Mapping[str, str]) -> float:
+    """AZLOGIN_PAGE_TIMEOUT: how long one page (or one HTTP answer) may take."""
+    return _seconds(env, "AZLOGIN_PAGE_TIMEOUT", DEFAULT_PAGE_TIMEOUT)
 
 
 def proxy_from_env(env: Mapping[str, str]) -> dict[str, str] | None:
@@ -107,3 +114,18 @@ def without_userinfo(url: str) -> str:
     if "@" not in rest:
         return url
     return f"{scheme}{sep}{rest.rsplit('@', 1)[1]}"
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    text = env.get(name)
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):  # nan and inf never time out; 0 means "none"
+        raise ConfigError(
+            f"{name}={text!r} is not a number of seconds.", f"Unset {name}, or use e.g. 30."
+        )
+    return value

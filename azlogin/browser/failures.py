@@ -165,9 +165,9 @@ def page_crashed() -> BrowserError:
 
 def browser_failed(exc: Exception, secrets: Sequence[str], dump: diagnostics.Dump) -> BrowserError:
     """Playwright failed for another reason: its first line, without anything typed."""
-    text = str(exc).strip()
     from . import diagnostics
 
+    text = str(exc).strip()
     first = diagnostics.redact_text(text.splitlines()[0] if text else "", secrets)
     return BrowserError(
         f"The browser failed during the sign-in: {first}", _join(dump.describe(), GUI_HINT)

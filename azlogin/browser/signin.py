@@ -7,7 +7,6 @@ Nothing here imports Playwright at module level.
 from __future__ import annotations
 
 import logging
-import math
 import os
 import uuid
 from collections.abc import Callable, Mapping
@@ -15,13 +14,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import BrowserError, ConfigError, Interrupted, PromptRequired, SignInError
+from ..errors import BrowserError, Interrupted, PromptRequired, SignInError
 from ..models import BrowserMode, Profile, SignInOptions
 from ..saml import login_url
 from ..ui import UI, Option
 from . import session, takeover
 from .capture import AcsMatcher, Capture
 from .discovery import display_available
+from .environment import page_timeout
 from .failures import PersonCanFinish
 from .launch import BrowserHandle, start_browser
 from .takeover import FirstAnswer
@@ -30,8 +30,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 log = logging.getLogger(__name__)
-
-DEFAULT_PAGE_TIMEOUT = 30.0  # seconds a page may take to move on before it counts as stuck
 
 
 class _StaleSession(Exception):
@@ -60,7 +58,7 @@ class BrowserSignIn:
     def __init__(self, env: Mapping[str, str] | None = None, state_dir: Path | None = None) -> None:
         self.env: Mapping[str, str] = dict(os.environ if env is None else env)
         self.state_dir = state_dir or session.default_state_dir(self.env)
-        self.page_timeout = _seconds(self.env, "AZLOGIN_PAGE_TIMEOUT", DEFAULT_PAGE_TIMEOUT)
+        self.page_timeout = page_timeout(self.env)
         # Called with the page once a visible (GUI-mode) window opened: tests play the person.
         self.gui_hook: Callable[[Page], None] | None = None
         # Given the authority host's cookies after a remembering sign-in (the HTTP path's
@@ -197,21 +195,6 @@ def _where_it_stopped(handle: BrowserHandle) -> _Page | None:
     except Exception as exc:  # a crashed page: the visible window starts over instead
         log.debug("could not keep the page for the visible window: %s", type(exc).__name__)
         return None
-
-
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    text = env.get(name)
-    if not text:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value > 0):  # nan and inf never time out; 0 means "none"
-        raise ConfigError(
-            f"{name}={text!r} is not a number of seconds.", f"Unset {name}, or use e.g. 30."
-        )
-    return value
 
 
 def reset_session(profile: Profile, state_dir: Path | None = None) -> bool:

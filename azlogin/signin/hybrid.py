@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Interrupted, PromptRequired, SignInError
 from ..models import BrowserMode, Profile, SignInOptions
@@ -47,6 +47,7 @@ class HybridSignIn:
         self.state_dir = state_dir or session.default_state_dir(self.env)
         self.sleep, self.monotonic = sleep, monotonic
         self._browser: BrowserSignIn | None = None
+        self._keep_cookies: Callable[[list[dict[str, Any]]], None] | None = None
 
     @property
     def browser(self) -> BrowserSignIn:
@@ -54,6 +55,7 @@ class HybridSignIn:
             from ..browser.signin import BrowserSignIn
 
             self._browser = BrowserSignIn(self.env, self.state_dir)
+            self._browser.keep_cookies = self._keep_cookies
         return self._browser
 
     def choice(self, profile: Profile, options: SignInOptions) -> str:
@@ -79,8 +81,10 @@ class HybridSignIn:
             if forgot:
                 ui.info("Forgot the remembered browser session.")
             options = replace(options, reset_session=False)
-        if profile.remember_me:
-            self.browser.keep_cookies = lambda cookies: self._keep(profile, store, cookies)
+        # The browser, if it signs in, keeps the session it leaves (set up on its first use).
+        self._keep_cookies = (
+            (lambda cookies: self._keep(profile, store, cookies)) if profile.remember_me else None
+        )
         if choice == "browser":
             if profile.remember_me:
                 store.check()  # a keyring that cannot keep the cookies: now, not after MFA
@@ -143,12 +147,13 @@ class HybridSignIn:
         self, profile: Profile, ui: UI, options: SignInOptions, jar: http.cookiejar.CookieJar
     ) -> str:
         from ..browser.discovery import display_available
+        from ..browser.environment import page_timeout
         from .http import HttpSignIn
         from .http_client import client
         from .http_steps import walk
 
         url = login_url(profile, request_id="id" + uuid.uuid4().hex, now=datetime.now(timezone.utc))
-        page_seconds = self.browser.page_timeout  # AZLOGIN_PAGE_TIMEOUT, read once
+        page_seconds = page_timeout(self.env)  # AZLOGIN_PAGE_TIMEOUT, as the browser reads it
         with client(
             env=self.env, base_url=profile.authority_url, user_agent=self._user_agent(profile),
             verify=options.verify_ssl, read_seconds=page_seconds, jar=jar,
