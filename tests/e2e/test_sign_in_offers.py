@@ -193,18 +193,9 @@ def test_system_preferred_push_gives_way_to_the_profile_s_method(
     # With no method in the profile, the browser follows what the page began (push); the
     # HTTP path cannot see that and begins the default the proofs name (the code).
     code = method == "PhoneAppOTP" or (not method and path == "http")
-    if code:  # another method: "sign in another way", then the code
-        child.expect("Verification code:")
-        asked_nothing_but(child, "Password for")
-        child.sendline(totp.code(TOTP_SECRET))
-        finish(child, "Verification code:")
-        assert NUMBER_PANEL not in screen.getvalue()  # the push was never shown as ours
-    else:  # the profile names what Entra started, or names nothing: follow it
-        child.expect(NUMBER_PANEL)
-        child.expect("42")
-        asked_nothing_but(child, "Password for")
-        sandbox.approve_push(DAVE)
-        finish(child)
+    # A code: another method than Entra's ("sign in another way", then the code); a push:
+    # the profile names what Entra started, or names nothing, and it is followed.
+    answer_mfa(child, screen, sandbox, push=not code)
     assert started(browser_starts) == browsers(path)
     assert caller(profile).endswith(f"assumed-role/Developer/{DAVE}")
 
@@ -226,7 +217,16 @@ def test_the_default_method_begins_without_a_question(
     screen = recorded(child)
     child.expect(f"Password for {DAVE}:")
     child.sendline(PASSWORD)
-    if method:
+    answer_mfa(child, screen, sandbox, push=bool(method))
+    assert "verify your identity" not in screen.getvalue()  # no picker question
+    assert started(browser_starts) == browsers(path)
+    assert caller(profile).endswith(f"assumed-role/Developer/{DAVE}")
+
+
+def answer_mfa(child: pexpect.spawn, screen: io.StringIO, sandbox: Sandbox, *, push: bool) -> None:
+    """After the password: either the push's number is shown (and the phone approves), or
+    the code is asked, and the push never shown; nothing else is asked, to the end."""
+    if push:
         child.expect(NUMBER_PANEL)
         child.expect("42")
         asked_nothing_but(child, "Password for")
@@ -237,7 +237,4 @@ def test_the_default_method_begins_without_a_question(
         asked_nothing_but(child, "Password for")
         child.sendline(totp.code(TOTP_SECRET))
         finish(child, "Verification code:")
-        assert NUMBER_PANEL not in screen.getvalue()
-    assert "verify your identity" not in screen.getvalue()  # no picker question
-    assert started(browser_starts) == browsers(path)
-    assert caller(profile).endswith(f"assumed-role/Developer/{DAVE}")
+        assert NUMBER_PANEL not in screen.getvalue()  # the push was never shown as ours
