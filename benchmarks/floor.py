@@ -28,9 +28,10 @@ with httpx.Client(verify=context) as client:
     except httpx.TransportError:
         pass
 """
+# botocore, boto3's core, as azlogin builds its client (a boto3 session adds only imports).
 BOTO3 = """
-import boto3
-boto3.session.Session().client("sts", region_name="us-east-1")
+from botocore.session import Session
+Session().create_client("sts", region_name="us-east-1")
 """
 RSS = """
 import re
