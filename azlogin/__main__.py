@@ -9,30 +9,11 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from .errors import AzloginError, ExitStatus
-from .redact import SECRETS, log
+from .redact import SECRETS, configure_logging
 
 if TYPE_CHECKING:
     from .runtime import AssertionProvider
     from .ui import UI
-
-
-def _configure_logging(debug: bool, stderr: TextIO) -> None:
-    # Only azlogin's own logger: botocore's debug log would print the assertion and keys.
-    for handler in list(log.handlers):
-        log.removeHandler(handler)
-    if debug:
-        handler = logging.StreamHandler(stderr)
-        handler.setFormatter(logging.Formatter("debug: %(message)s"))
-        handler.addFilter(SECRETS)
-        log.addHandler(handler)
-        log.setLevel(logging.DEBUG)
-    else:
-        log.setLevel(logging.WARNING)
-    log.propagate = False
-    # Playwright logs errors of its event listeners (its next call raises them anyway);
-    # after Ctrl-C those are tracebacks about the driver's closed pipe, printed before
-    # azlogin can say "interrupted". They are for --debug only.
-    logging.getLogger("playwright").setLevel(logging.NOTSET if debug else logging.CRITICAL)
 
 
 def _make_ui(
@@ -79,7 +60,7 @@ def _run(
     from . import cli
 
     invocation = cli.parse(argv, env)
-    _configure_logging(invocation.debug, stderr)
+    configure_logging(invocation.debug, stderr)
     assert invocation.module is not None and invocation.ns is not None
     from .runtime import Runtime
 

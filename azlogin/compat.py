@@ -155,7 +155,7 @@ def main(
     stdout: TextIO | None = None,
 ) -> int:
     from . import __main__ as azlogin
-    from .redact import log
+    from .redact import configure_logging, log
 
     argv = sys.argv[1:] if argv is None else argv
     env = os.environ if env is None else env
@@ -168,7 +168,7 @@ def main(
     except SystemExit as exc:  # argparse: --help, --version
         return exc.code if isinstance(exc.code, int) else int(ExitStatus.USAGE)
     # azlogin's main sets up its logger again, the same way; the notes need it now.
-    azlogin._configure_logging("--debug" in translation.argv, stderr)
+    configure_logging("--debug" in translation.argv, stderr)
     for note in translation.notes:
         log.debug("aws-azure-login: %s", note)
     log.debug("aws-azure-login: runs as azlogin %s", " ".join(translation.argv))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from typing import TextIO
 
 MASK = "‹redacted›"
 # Where azlogin reads secrets from (either case): never handed on to a process it starts.
@@ -43,3 +44,23 @@ def without_secrets(env: Mapping[str, str]) -> dict[str, str]:
     """``env`` without azlogin's secret inputs: for the browser and for ``exec``'s command."""
     drop = {n for name in SECRET_VARIABLES for n in (name, name.lower())}
     return {k: v for k, v in env.items() if k not in drop}
+
+
+def configure_logging(debug: bool, stderr: TextIO) -> None:
+    """azlogin's log to ``stderr`` under --debug, secrets masked; otherwise warnings only."""
+    # Only azlogin's own logger: botocore's debug log would print the assertion and keys.
+    for handler in list(log.handlers):
+        log.removeHandler(handler)
+    if debug:
+        handler = logging.StreamHandler(stderr)
+        handler.setFormatter(logging.Formatter("debug: %(message)s"))
+        handler.addFilter(SECRETS)
+        log.addHandler(handler)
+        log.setLevel(logging.DEBUG)
+    else:
+        log.setLevel(logging.WARNING)
+    log.propagate = False
+    # Playwright logs errors of its event listeners (its next call raises them anyway);
+    # after Ctrl-C those are tracebacks about the driver's closed pipe, printed before
+    # azlogin can say "interrupted". They are for --debug only.
+    logging.getLogger("playwright").setLevel(logging.NOTSET if debug else logging.CRITICAL)
