@@ -7,7 +7,6 @@ unit-tested on any one; :mod:`.launch` does the starting.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
@@ -140,13 +139,6 @@ def in_container(exists: Callable[[str], bool] = os.path.exists) -> bool:
 def needs_no_sandbox() -> bool:
     """Chromium's sandbox cannot start as root or (usually) inside a container."""
     return (hasattr(os, "geteuid") and os.geteuid() == 0) or in_container()
-
-
-def display_available(env: Mapping[str, str], platform: str = sys.platform) -> bool:
-    """Whether a visible window can be shown: always on macOS/Windows, else X11/Wayland."""
-    if platform == "darwin" or platform.startswith("win"):
-        return True
-    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
 
 
 def launch_options(

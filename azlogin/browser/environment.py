@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -25,6 +26,13 @@ AWS_SECRET_VARIABLES = (
 # Where programs keep per-user files; under ``home`` they must follow it out of the real one.
 XDG_HOMES = ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME")
 DEFAULT_PAGE_TIMEOUT = 30.0  # seconds a page may take to move on before it counts as stuck
+
+
+def display_available(env: Mapping[str, str], platform: str = sys.platform) -> bool:
+    """Whether a visible window can be shown: always on macOS/Windows, else X11/Wayland."""
+    if platform == "darwin" or platform.startswith("win"):
+        return True
+    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
 
 
 def page_timeout(env: Mapping[str, str]) -> float:

@@ -20,8 +20,7 @@ from ..saml import login_url
 from ..ui import UI, Option
 from . import session, takeover
 from .capture import AcsMatcher, Capture
-from .discovery import display_available
-from .environment import page_timeout
+from .environment import display_available, page_timeout
 from .failures import PersonCanFinish
 from .launch import BrowserHandle, start_browser
 from .takeover import FirstAnswer

@@ -146,8 +146,7 @@ class HybridSignIn:
     def _run_http(
         self, profile: Profile, ui: UI, options: SignInOptions, jar: http.cookiejar.CookieJar
     ) -> str:
-        from ..browser.discovery import display_available
-        from ..browser.environment import page_timeout
+        from ..browser.environment import display_available, page_timeout
         from .http import HttpSignIn
         from .http_client import client
         from .http_steps import walk

@@ -9,11 +9,10 @@ import pytest
 
 from azlogin.browser.discovery import (
     BrowserChoice,
-    display_available,
     find_browser,
     launch_options,
 )
-from azlogin.browser.environment import browser_env, proxy_from_env
+from azlogin.browser.environment import browser_env, display_available, proxy_from_env
 from azlogin.errors import BrowserError
 
 
