@@ -76,6 +76,21 @@ class HttpSignIn:
         allowed. Otherwise the HTTP path stops as the browser would, without starting one."""
         return self.ui.interactive and self.display and self.profile.signin != "http"
 
+    def check_waiting(self, mfa_deadline: float, last_page: str) -> None:
+        """While the phone is asked: --timeout bounds the sign-in, --mfa-timeout the wait."""
+        if self.monotonic() > self.deadline:
+            raise SignInError(
+                f"The sign-in did not finish within {self.options.timeout_seconds:.0f} s "
+                f"(last page: {last_page}).",
+                "Raise the timeout (--timeout), and approve the request sooner.",
+            )
+        if self.monotonic() > mfa_deadline:
+            raise SignInError(
+                f"No answer to the sign-in request within "
+                f"{self.options.mfa_timeout_seconds:.0f} s.",
+                "Approve the request on your phone sooner, or raise the MFA timeout.",
+            )
+
     def assertion(self, page: EntraPage) -> str:
         assert page.handoff is not None
         if not self.acs(page.handoff.action):

@@ -132,18 +132,7 @@ def _approval(
                 return state
             if answer.get("ResultValue") != PENDING:
                 raise _refused(s, page, answer)
-            if s.monotonic() > s.deadline:
-                raise SignInError(
-                    f"The sign-in did not finish within {s.options.timeout_seconds:.0f} s "
-                    "(last page: mfa-push).",
-                    "Raise the timeout (--timeout), and approve the request sooner.",
-                )
-            if s.monotonic() > mfa_deadline:
-                raise SignInError(
-                    f"No answer to the sign-in request within "
-                    f"{s.options.mfa_timeout_seconds:.0f} s.",
-                    "Approve the request on your phone sooner, or raise the MFA timeout.",
-                )
+            s.check_waiting(mfa_deadline, "mfa-push")
 
 
 def _refused(s: HttpSignIn, page: EntraPage, answer: Any) -> SignInError:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from ..browser.failures import passkey_only
-from ..errors import SignInError
 from .entra_page import EntraPage
 from .http import HttpSignIn, form_fields
 
@@ -65,22 +64,8 @@ def phone_sign_in(s: HttpSignIn, page: EntraPage, params: dict[str, Any]) -> Ent
                 raise s.fail(page, "500121", f"the request was {what}")
             if status != "pending":
                 raise s.hand_over(page, f"the phone sign-in answered {status!r}")
-            _check_deadlines(s, mfa_deadline)
+            s.check_waiting(mfa_deadline, "passwordless")
     username = s.given.username or s.profile.username or ""
     fields = form_fields(page, login=username, loginfmt=username, type=PHONE_SIGN_IN)
     fields["hpgrequestid"] = str(cfg.get("sessionId") or "")
     return s.post_form(page, str(cfg["urlPost"]), fields)
-
-
-def _check_deadlines(s: HttpSignIn, mfa_deadline: float) -> None:
-    if s.monotonic() > s.deadline:
-        raise SignInError(
-            f"The sign-in did not finish within {s.options.timeout_seconds:.0f} s "
-            "(last page: passwordless).",
-            "Raise the timeout (--timeout), and approve the request sooner.",
-        )
-    if s.monotonic() > mfa_deadline:
-        raise SignInError(
-            f"No answer to the sign-in request within {s.options.mfa_timeout_seconds:.0f} s.",
-            "Approve the request on your phone sooner, or raise the MFA timeout.",
-        )
