@@ -339,7 +339,8 @@ def test_no_secret_on_command_lines_or_in_the_browsers_environment(
     seen = ""
     for line in proc.stderr:  # the number to match is shown once the push page is up
         seen += line
-        if "42" in line:
+        # The whole line: "42" alone may be in a debug line's port or request id.
+        if "Enter 42 in Microsoft Authenticator" in line:
             break
     try:
         processes = [proc.pid, *descendants(proc.pid)]
