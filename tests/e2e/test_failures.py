@@ -124,7 +124,7 @@ def test_ctrl_c_while_waiting_for_the_phone_leaves_no_browser(home: Home) -> Non
     seen = ""
     for line in proc.stderr:  # the number is shown once the push page is up
         seen += line
-        if "42" in line:
+        if "Enter 42 in Microsoft Authenticator" in line:  # the whole line, not any "42"
             break
     assert chromium_children(proc.pid), "the browser should be running now"
     os.killpg(proc.pid, signal.SIGINT)  # what the terminal sends to the foreground group
