@@ -11,6 +11,7 @@ import struct
 import time
 import uuid
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, quote
@@ -18,7 +19,7 @@ from urllib.parse import parse_qs, quote
 from lxml import etree
 from playwright.sync_api import Page, Route, expect
 
-from azlogin.sandbox import Sandbox
+from azlogin.sandbox import Sandbox, Scenario
 from azlogin.sandbox.scenario import DEFAULT_APP_ID_URI, DEFAULT_TENANT_ID
 
 PASSWORD = "Passw0rd!"
@@ -180,3 +181,15 @@ def expect_error(page: Page, code: int, pgid: str = "ConvergedError") -> None:
     assert (config["pgid"], config["iErrorCode"]) == (pgid, code)
     if pgid == "ConvergedError":
         expect(page.locator("#service_exception_message")).to_contain_text(f"AADSTS{code}")
+
+
+def with_user(username: str, **fields: Any) -> Callable[[Scenario], None]:
+    """A scenario change (for ``make_sandbox``) giving ``username`` these ``fields``."""
+
+    def change(scenario: Scenario) -> None:
+        user = scenario.tenants[0].user(username)
+        assert user is not None
+        for name, value in fields.items():
+            setattr(user, name, value)
+
+    return change

@@ -18,6 +18,7 @@ from tests.sandbox.entra_support import (
     saml2_url,
     sign_in,
     totp_now,
+    with_user,
 )
 
 pytestmark = pytest.mark.browser
@@ -25,16 +26,6 @@ pytestmark = pytest.mark.browser
 MakeSandbox = Callable[[Callable[[Scenario], None]], Sandbox]
 CAROL = "carol@sandbox.example"
 DAVE = "dave@sandbox.example"
-
-
-def carol_pushes(outcome: str) -> Callable[[Scenario], None]:
-    def change(scenario: Scenario) -> None:
-        user = scenario.tenants[0].user(CAROL)
-        assert user is not None
-        user.push = outcome  # type: ignore[assignment]
-        user.push_delay_seconds = 0.1
-
-    return change
 
 
 def start(sandbox: Sandbox, page: Page, username: str) -> None:
@@ -88,7 +79,7 @@ def test_push_denied_by_the_phone(sandbox: Sandbox, page: Page) -> None:
 
 
 def test_push_not_answered(make_sandbox: MakeSandbox, page: Page) -> None:
-    sandbox = make_sandbox(carol_pushes("timeout"))
+    sandbox = make_sandbox(with_user(CAROL, push="timeout", push_delay_seconds=0.1))
     start(sandbox, page, CAROL)
     expect(page.locator("#idDiv_SAASTO_Description")).to_be_visible()
     assert config_of(page)["iErrorCode"] == 500121
@@ -98,7 +89,7 @@ def test_push_not_answered(make_sandbox: MakeSandbox, page: Page) -> None:
 def test_manual_push_waits_for_the_control_api(
     make_sandbox: MakeSandbox, page: Page, approve: bool
 ) -> None:
-    sandbox = make_sandbox(carol_pushes("manual"))
+    sandbox = make_sandbox(with_user(CAROL, push="manual", push_delay_seconds=0.1))
     start(sandbox, page, CAROL)
     expect(page.locator("#idDiv_SAOTCAS_Description")).to_be_visible()
     assert sandbox.push_pending(CAROL)
@@ -111,16 +102,10 @@ def test_manual_push_waits_for_the_control_api(
     assert not sandbox.push_pending(CAROL)
 
 
-def no_default_method(scenario: Scenario) -> None:
-    user = scenario.tenants[0].user(DAVE)
-    assert user is not None
-    user.mfa_default = False
-
-
 def test_without_a_default_method_the_picker_comes_first(
     make_sandbox: MakeSandbox, page: Page
 ) -> None:
-    sandbox = make_sandbox(no_default_method)
+    sandbox = make_sandbox(with_user(DAVE, mfa_default=False))  # no method is his default
     start(sandbox, page, DAVE)
     tiles = page.locator("#idDiv_SAOTCS_Proofs [data-value]")
     expect(tiles).to_have_count(4)
@@ -140,12 +125,8 @@ def test_without_a_default_method_the_picker_comes_first(
 def test_the_default_method_begins_at_once_and_another_way_switches(
     make_sandbox: MakeSandbox, page: Page
 ) -> None:
-    def change(scenario: Scenario) -> None:
-        user = scenario.tenants[0].user(DAVE)
-        assert user is not None
-        user.push = "manual"  # the phone never answers: only the switch can finish
-
-    sandbox = make_sandbox(change)
+    # The phone never answers: only the switch can finish.
+    sandbox = make_sandbox(with_user(DAVE, push="manual"))
     start(sandbox, page, DAVE)  # Dave's default: push, begun as the page loads
     expect(page.locator("#idRichContext_DisplaySign")).to_have_text("42")
     assert sandbox.push_pending(DAVE)
@@ -171,14 +152,9 @@ def test_process_auth_before_verification_is_refused(sandbox: Sandbox, page: Pag
 def test_system_preferred_push_starts_at_once_and_another_way_opens_the_picker(
     make_sandbox: MakeSandbox, page: Page
 ) -> None:
-    def change(scenario: Scenario) -> None:
-        user = scenario.tenants[0].user(DAVE)
-        assert user is not None
-        user.mfa = ["PhoneAppOTP", "PhoneAppNotification"]  # the user's default: the code
-        user.system_preferred_mfa = True
-        user.push = "manual"
-
-    sandbox = make_sandbox(change)
+    # The user's default: the code (the first of mfa); Entra starts push all the same.
+    mfa = ["PhoneAppOTP", "PhoneAppNotification"]
+    sandbox = make_sandbox(with_user(DAVE, mfa=mfa, system_preferred_mfa=True, push="manual"))
     start(sandbox, page, DAVE)
     expect(page.locator("#idRichContext_DisplaySign")).to_have_text("42")  # push, not the picker
     assert sandbox.push_pending(DAVE)

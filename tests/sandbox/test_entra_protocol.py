@@ -13,7 +13,13 @@ from typing import Any
 import pytest
 
 from azlogin.sandbox import Sandbox, Scenario
-from tests.sandbox.entra_support import PASSWORD, decode_response, saml2_url, totp_now
+from tests.sandbox.entra_support import (
+    PASSWORD,
+    decode_response,
+    saml2_url,
+    totp_now,
+    with_user,
+)
 from tests.sandbox.protocol_client import USER_AGENT, EntraClient, Page, hand_off_form, read_config
 
 MakeSandbox = Callable[[Callable[[Scenario], None]], Sandbox]
@@ -26,16 +32,6 @@ def client() -> Iterator[EntraClient]:
     entra = EntraClient.new()
     yield entra
     entra.client.close()
-
-
-def with_user(username: str, **fields: Any) -> Callable[[Scenario], None]:
-    def change(scenario: Scenario) -> None:
-        user = scenario.tenants[0].user(username)
-        assert user is not None
-        for name, value in fields.items():
-            setattr(user, name, value)
-
-    return change
 
 
 def error_code(page: Page) -> int:
